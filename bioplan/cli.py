@@ -1,0 +1,180 @@
+"""The `bioplan` command line: validate, load, query, stats, reason."""
+
+from __future__ import annotations
+
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from bioplan import layout
+from bioplan.loading import InvalidData, load
+from bioplan.query import QueryError, execute, render
+from bioplan.rdfio import InputError, read_all
+from bioplan.settings import Settings, store_path
+from bioplan.store import OxigraphStore
+from bioplan.stored_queries import parse as parse_stored_query
+from bioplan.validation import validate
+
+app = typer.Typer(help="vn-bioplan: the knowledge graph of Vietnam's biotechnology plans.", no_args_is_help=True)
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    turtle = "turtle"
+    json = "json"
+
+
+class ResultFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    xml = "xml"
+    table = "table"
+
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Turtle, TriG, N-Quads files or folders (default: everything bundled)."),
+]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: BIOPLAN_STORE or var/store).")]
+
+
+def _files(paths: list[Path] | None):
+    return layout.expand(paths) if paths else layout.bundled_files()
+
+
+def _print_input_error(error: InputError) -> None:
+    err.print(f"[bold red]unreadable input[/] {error}", highlight=False, markup=True)
+
+
+@app.command("validate")
+def validate_command(
+    paths: PathsArg = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    lang: Annotated[str, typer.Option(help="Language of messages in the text report: en or vi.")] = "en",
+) -> None:
+    """Validate data with the ontology and the SHACL shapes. Exit 0 conforms, 1 violations, 2 unreadable."""
+    try:
+        read_files = read_all(_files(paths))
+    except InputError as error:
+        _print_input_error(error)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    report = validate(read_files)
+    if format is ReportFormat.json:
+        sys.stdout.write(report.to_json() + "\n")
+    elif format is ReportFormat.turtle:
+        sys.stdout.write(report.to_turtle())
+    else:
+        sys.stdout.write(report.to_text(lang))
+    raise typer.Exit(EXIT_OK if report.conforms else EXIT_INVALID)
+
+
+@app.command("load")
+def load_command(paths: PathsArg = None, store: StoreOpt = None) -> None:
+    """Validate, then write into the on-disk store: one named graph per province, national, ontology."""
+    files = _files(paths)
+    target = OxigraphStore(store_path(Settings(), store))
+    started = time.perf_counter()
+    try:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("reading", total=len(files))
+            result = load(target, files, progress=lambda _f: progress.advance(task))
+    except InputError as error:
+        _print_input_error(error)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    except InvalidData as error:
+        sys.stdout.write(error.report.to_text())
+        err.print(f"[bold red]refused[/]: {error}; the store is unchanged")
+        raise typer.Exit(EXIT_INVALID) from None
+    finally:
+        target.close()
+    for graph, count in sorted(result.triples_per_graph.items()):
+        err.print(f"{count:>8} triples  {graph}", highlight=False)
+    err.print(f"loaded {len(files)} files in {time.perf_counter() - started:.1f} s into {target.path}")
+
+
+@app.command("query")
+def query_command(
+    query: Annotated[str, typer.Argument(help="SPARQL text, or @file.rq")],
+    store: StoreOpt = None,
+    format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value for a stored query's parameter")] = None,
+) -> None:
+    """Run a SPARQL query; the default graph is the union of all graphs, GRAPH ?g reaches each one."""
+    bindings = None
+    if query.startswith("@"):
+        path = Path(query[1:])
+        if not path.is_file():
+            err.print(f"[bold red]no such query file[/]: {path}")
+            raise typer.Exit(EXIT_UNREADABLE)
+        stored = parse_stored_query(path)
+        values = dict(p.split("=", 1) for p in param or [])
+        try:
+            bindings = stored.bindings(values)
+        except ValueError as error:
+            err.print(f"[bold red]{error}[/]")
+            raise typer.Exit(EXIT_UNREADABLE) from None
+        query = stored.text
+    target = OxigraphStore(store_path(Settings(), store))
+    try:
+        result = execute(target, query, bindings)
+        sys.stdout.write(render(result, format.value))
+    except QueryError as error:
+        where = f" at line {error.line}, column {error.column}" if error.line else ""
+        err.print(f"[bold red]{error.message}[/]{where}", highlight=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    finally:
+        target.close()
+
+
+STATS_GRAPHS = """
+SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph
+"""
+STATS_CLASSES = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE { ?s a ?class }
+GROUP BY ?class ORDER BY DESC(?instances) ?class
+"""
+
+
+@app.command("stats")
+def stats_command(store: StoreOpt = None) -> None:
+    """Triples per graph and instances per class."""
+    target = OxigraphStore(store_path(Settings(), store))
+    try:
+        sys.stdout.write(render(execute(target, STATS_GRAPHS), "table") + "\n")
+        sys.stdout.write(render(execute(target, STATS_CLASSES), "table"))
+    finally:
+        target.close()
+
+
+@app.command("reason")
+def reason_command(paths: PathsArg = None) -> None:
+    """Check the ontology and data for OWL 2 DL consistency with HermiT (needs Java)."""
+    from bioplan.reasoning import check_consistency
+
+    try:
+        read_files = read_all(_files(paths) if paths else layout.bundled_files())
+    except InputError as error:
+        _print_input_error(error)
+        raise typer.Exit(EXIT_UNREADABLE) from None
+    result = check_consistency(q for r in read_files for q in r.quads)
+    if result.consistent:
+        sys.stdout.write("consistent\n")
+        return
+    sys.stdout.write("inconsistent\n" + result.explanation + "\n")
+    for iri in result.unsatisfiable_classes:
+        sys.stdout.write(f"unsatisfiable: {iri}\n")
+    raise typer.Exit(EXIT_INVALID)
+
+
+def main() -> None:  # console-script entry point
+    app()

@@ -1,0 +1,57 @@
+"""The store behind one small interface; the embedded implementation is pyoxigraph on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+
+class Store(Protocol):
+    """What the rest of the code needs from a triple store."""
+
+    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None): ...
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        """Atomically replace the content of each named graph; other graphs stay untouched."""
+
+    def named_graphs(self) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+class OxigraphStore:
+    """pyoxigraph's RocksDB store in a folder: persistent and transactional."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._store = ox.Store(str(self.path))
+
+    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None):
+        return self._store.query(
+            sparql, use_default_graph_as_union=union_default_graph, substitutions=bindings or None
+        )
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        # One SPARQL update is one transaction: every graph is replaced, or none is.
+        operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+        blocks = []
+        for name, quads in graphs.items():
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            blocks.append(f"GRAPH <{name}> {{\n{body}\n}}")
+        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+        self._store.update(" ;\n".join(operations))
+        self._store.flush()
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def quad_count(self, graph: str) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store

@@ -1,0 +1,187 @@
+"""SHACL validation of data against the ontology and the shapes, with a readable report."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from bioplan import layout
+from bioplan.namespaces import BP
+from bioplan.rdfio import ReadFile, read_all, to_rdflib_graph
+
+SECTION_PATH = rdflib.URIRef(BP + "sectionPath")
+
+
+@dataclass(frozen=True)
+class Violation:
+    focus: str
+    severity: str  # "Violation", "Warning" or "Info"
+    shape: str  # the shape's sh:name (or its IRI when it has none)
+    messages: dict[str, str]  # language -> message
+    path: str | None = None
+    value: str | None = None
+    source_file: str | None = None
+    section_path: str | None = None
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or next(iter(self.messages.values()), self.shape)
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    results_graph: rdflib.Graph | None = None
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "Violation"]
+
+    def by_focus(self) -> dict[str, list[Violation]]:
+        grouped: dict[str, list[Violation]] = defaultdict(list)
+        for v in self.violations:
+            grouped[v.focus].append(v)
+        return dict(grouped)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": len(self.errors),
+                "results": [
+                    {
+                        "focusNode": v.focus,
+                        "severity": v.severity,
+                        "shape": v.shape,
+                        "path": v.path,
+                        "value": v.value,
+                        "message": v.messages,
+                        "sourceFile": v.source_file,
+                        "sectionPath": v.section_path,
+                    }
+                    for v in self.violations
+                ],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def to_turtle(self) -> str:
+        graph = self.results_graph if self.results_graph is not None else rdflib.Graph()
+        return graph.serialize(format="turtle")
+
+    def to_text(self, lang: str = "en") -> str:
+        if not self.violations:
+            return "Conforms: no violations.\n"
+        lines = []
+        for focus, items in self.by_focus().items():
+            first = items[0]
+            where = ", ".join(x for x in (first.source_file, first.section_path) if x)
+            lines.append(f"{focus}" + (f"  ({where})" if where else ""))
+            for v in items:
+                path = f" [{v.path}]" if v.path else ""
+                lines.append(f"  {v.severity}: {v.shape}{path}: {v.message(lang)}")
+        lines.append(f"\n{len(self.errors)} violation(s), {len(self.violations) - len(self.errors)} other result(s).")
+        return "\n".join(lines) + "\n"
+
+
+@cache
+def shapes_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in layout.shape_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def context_files(exclude: Iterable[Path] = ()) -> list[ReadFile]:
+    """The shared context a province graph is validated with: ontology and national data."""
+    skip = {p.resolve() for p in exclude}
+    files = layout.expand([layout.ONTOLOGY_DIR, layout.DATA_DIR / "national"])
+    return read_all(f for f in files if f.path.resolve() not in skip)
+
+
+def _term_text(term) -> str | None:
+    if term is None:
+        return None
+    return str(term)
+
+
+def validate(read_files: list[ReadFile], with_context: bool = True) -> ValidationReport:
+    """Validate the union of ``read_files`` (plus ontology and national data) with the shapes."""
+    paths = [r.file.path for r in read_files]
+    context = context_files(exclude=paths) if with_context else []
+    data = rdflib.Graph()
+    origin: dict[rdflib.term.Node, str] = {}
+    for read_file in [*read_files, *context]:
+        graph = to_rdflib_graph(read_file.quads)
+        for s in graph.subjects():
+            origin.setdefault(s, _relative(read_file.file.path))
+        data += graph
+    return validate_graph(data, origin)
+
+
+def validate_graph(data: rdflib.Graph, origin: dict | None = None) -> ValidationReport:
+    """Validate one rdflib graph (data plus ontology already merged) with the shapes."""
+    origin = origin or {}
+    conforms, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_infos=True,
+        allow_warnings=True,
+        advanced=True,
+    )
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        name = _shape_name(results.value(result, SH.sourceShape))
+        messages = {}
+        for m in results.objects(result, SH.resultMessage):
+            messages.setdefault(getattr(m, "language", None) or "en", str(m))
+        severity = results.value(result, SH.resultSeverity)
+        section = data.value(focus, SECTION_PATH) if focus is not None else None
+        violations.append(
+            Violation(
+                focus=str(focus),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                shape=name,
+                messages=messages,
+                path=_term_text(results.value(result, SH.resultPath)),
+                value=_term_text(results.value(result, SH.value)),
+                source_file=origin.get(focus),
+                section_path=str(section) if section is not None else None,
+            )
+        )
+    violations.sort(key=lambda v: (v.source_file or "", v.focus, v.shape))
+    errors = [v for v in violations if v.severity == "Violation"]
+    return ValidationReport(conforms=not errors, violations=violations, results_graph=results)
+
+
+def _shape_name(shape) -> str:
+    """A shape's sh:name from the shapes graph (pyshacl does not copy it into results)."""
+    if shape is None:
+        return "unnamed shape"
+    graph = shapes_graph()
+    name = graph.value(shape, SH.name)
+    if name is None:
+        for parent in graph.subjects(SH.property, shape):
+            name = graph.value(parent, SH.name)
+            if name is not None:
+                break
+    return str(name) if name is not None else str(shape)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(layout.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
