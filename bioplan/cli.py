@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,13 +27,13 @@ err = Console(stderr=True)
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     turtle = "turtle"
     json = "json"
 
 
-class ResultFormat(str, Enum):
+class ResultFormat(StrEnum):
     json = "json"
     csv = "csv"
     tsv = "tsv"
@@ -107,7 +107,9 @@ def query_command(
     query: Annotated[str, typer.Argument(help="SPARQL text, or @file.rq")],
     store: StoreOpt = None,
     format: Annotated[ResultFormat, typer.Option("--format", "-f")] = ResultFormat.table,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="name=value for a stored query's parameter")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=value for a stored query's parameter")
+    ] = None,
 ) -> None:
     """Run a SPARQL query; the default graph is the union of all graphs, GRAPH ?g reaches each one."""
     bindings = None

@@ -55,9 +55,7 @@ def expand(paths: list[Path]) -> list[DataFile]:
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES))
         else:
             files.append(path)
-    return [
-        DataFile(f, None if f.suffix in {".trig", ".nq"} else graph_for(f)) for f in files
-    ]
+    return [DataFile(f, None if f.suffix in {".trig", ".nq"} else graph_for(f)) for f in files]
 
 
 def ontology_files() -> list[DataFile]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from bioplan.layout import DataFile
-from bioplan.rdfio import ReadFile, read
+from bioplan.rdfio import InputError, ReadFile, read
 from bioplan.store import Store
 from bioplan.validation import ValidationReport, validate
 
@@ -33,7 +33,7 @@ def group_by_graph(read_files: list[ReadFile]) -> dict[str, list[ox.Quad]]:
         for quad in read_file.quads:
             name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
             if name is None:
-                raise ValueError(f"{read_file.file.path}: triples in the default graph; name a graph")
+                raise InputError(read_file.file.path, "triples in the default graph: put them in a named graph")
             graphs[name].append(quad)
     return dict(graphs)
 
@@ -58,4 +58,6 @@ def load(
     graphs = group_by_graph(read_files)
     # Distinct triples per graph: loading the same files twice gives the same counts.
     store.replace_graphs(graphs)
-    return LoadResult({name: len({(q.subject, q.predicate, q.object) for q in quads}) for name, quads in graphs.items()})
+    return LoadResult(
+        {name: len({(q.subject, q.predicate, q.object) for q in quads}) for name, quads in graphs.items()}
+    )

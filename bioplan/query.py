@@ -15,9 +15,12 @@ RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+# CONSTRUCT/DESCRIBE results: JSON means JSON-LD, the tabular formats fall back to Turtle.
 GRAPH_FORMATS = {
+    "json": ox.RdfFormat.JSON_LD,
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
+    "xml": ox.RdfFormat.RDF_XML,
 }
 
 

@@ -73,10 +73,10 @@ def read(file: DataFile) -> ReadFile:
         parsed = ox.parse(text, format=fmt, base_iri=CANONICAL_BASE)
         quads = []
         for item in parsed:
-            if isinstance(item, ox.Triple):
-                quads.append(nfc_quad(ox.Quad(item.subject, item.predicate, item.object, graph)))
-            else:
-                quads.append(nfc_quad(item))
+            # Turtle and N-Triples parse to quads in the default graph: they go to the file's graph.
+            if isinstance(item, ox.Triple) or isinstance(item.graph_name, ox.DefaultGraph):
+                item = ox.Quad(item.subject, item.predicate, item.object, graph)
+            quads.append(nfc_quad(item))
     except SyntaxError as error:
         line, column = (error.lineno, error.offset) if error.lineno else (None, None)
         message = error.msg if hasattr(error, "msg") else str(error)

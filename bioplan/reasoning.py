@@ -46,8 +46,7 @@ def _reasoner_view(term):
 def write_reasoner_input(quads: Iterable[ox.Quad], path: Path) -> None:
     """The union of ``quads`` as N-Triples (owlready2 does not read Turtle), datatypes mapped."""
     triples = {
-        ox.Triple(_reasoner_view(q.subject), _reasoner_view(q.predicate), _reasoner_view(q.object))
-        for q in quads
+        ox.Triple(_reasoner_view(q.subject), _reasoner_view(q.predicate), _reasoner_view(q.object)) for q in quads
     }
     path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
 

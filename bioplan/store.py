@@ -31,9 +31,7 @@ class OxigraphStore:
         self._store = ox.Store(str(self.path))
 
     def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None):
-        return self._store.query(
-            sparql, use_default_graph_as_union=union_default_graph, substitutions=bindings or None
-        )
+        return self._store.query(sparql, use_default_graph_as_union=union_default_graph, substitutions=bindings or None)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         # One SPARQL update is one transaction: every graph is replaced, or none is.

@@ -5,7 +5,8 @@
     # param directive: iri = https://w3id.org/vn-bioplan/id/doc/ttg/qd/2024/1639
 
 A parameter is a variable of the query; its value is substituted before evaluation (SEP-0007),
-so the `.rq` file stays a valid query on its own.
+so the `.rq` file stays a valid query on its own. pyoxigraph substitutes only projected
+variables: a parameter must appear in the SELECT clause (and in GROUP BY when there is one).
 """
 
 from __future__ import annotations

@@ -131,7 +131,7 @@ def validate(read_files: list[ReadFile], with_context: bool = True) -> Validatio
 def validate_graph(data: rdflib.Graph, origin: dict | None = None) -> ValidationReport:
     """Validate one rdflib graph (data plus ontology already merged) with the shapes."""
     origin = origin or {}
-    conforms, results, _ = pyshacl.validate(
+    _conforms, results, _ = pyshacl.validate(
         data,
         shacl_graph=shapes_graph(),
         inference="none",

@@ -26,7 +26,7 @@ OCR_HEADINGS = [
     (re.compile(r"^L\s+"), "1. "),
     (re.compile(r"^(\d+)\.\s*L\s+"), r"\1.1. "),
 ]
-TITLE_MAX = 300  # a numbered line longer than this and closed by a full stop is a statement
+TITLE_MAX = 150  # a numbered line longer than this and closed by a full stop is a statement
 TERMINAL = (".", ";", ":", "!", "?", "…")
 
 
@@ -134,7 +134,8 @@ def read_seed(path: Path) -> SeedReading:
             reading.items[section].append(collapse_whitespace(line.text))
             continue
         section = ".".join(p for p in (roman, number, letter) if p)
-        if line.kind == "paragraph" and closed_subsection and line.text.startswith("Trong quá trình"):
+        closing = line.text.startswith("Trong quá trình") or line.text.rstrip().endswith("./.")
+        if line.kind == "paragraph" and closed_subsection and closing:
             section = roman  # the closing paragraph belongs to the Roman section itself
         reading.items[section].append(collapse_whitespace(line.text))
     return reading

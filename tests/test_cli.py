@@ -1,0 +1,208 @@
+"""The `bioplan` command as a user runs it: a real process, a real on-disk store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import rdflib
+
+from bioplan import layout
+
+QN_PLAN = "https://w3id.org/vn-bioplan/id/doc/quang-ngai/ubnd/kh/de-an-1600"
+
+
+def bioplan(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "bioplan", *args], capture_output=True, text=True, cwd=layout.PROJECT_ROOT
+    )
+    if check is not None:
+        assert result.returncode == check, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture
+def broken_province(tmp_path):
+    """A copy of Quảng Ngãi's folder whose plan implements nothing."""
+    folder = tmp_path / "provinces" / "quang-ngai"
+    shutil.copytree(layout.DATA_DIR / "provinces" / "quang-ngai", folder)
+    plan = next(folder.glob("kh-*.ttl"))
+    text = plan.read_text(encoding="utf-8")
+    fixed = re.sub(r"\n\s*eli:ensures_implementation_of <[^>]+> ;", "", text)
+    assert fixed != text
+    plan.write_text(fixed, encoding="utf-8")
+    return folder
+
+
+def quad_count(store_dir) -> int:
+    result = bioplan(
+        "query",
+        "--store",
+        str(store_dir),
+        "--format",
+        "json",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    )
+    return int(json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_validate_bundled_data_conforms():
+    result = bioplan("validate")
+    assert "Conforms" in result.stdout
+
+
+def test_validate_reports_violations_with_exit_1(broken_province):
+    result = bioplan("validate", str(broken_province), "--format", "json", check=1)
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    focus = [r for r in report["results"] if r["focusNode"] == QN_PLAN]
+    assert focus and focus[0]["sourceFile"].endswith(".ttl")
+    assert any("implement" in r["message"]["en"] for r in focus)
+
+
+def test_validate_text_report_groups_by_focus_node(broken_province):
+    result = bioplan("validate", str(broken_province), check=1)
+    assert result.stdout.splitlines()[0].startswith(QN_PLAN)
+    assert "violation(s)" in result.stdout
+
+
+def test_validate_turtle_report_is_a_shacl_report(broken_province):
+    result = bioplan("validate", str(broken_province), "--format", "turtle", check=1)
+    graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert (None, rdflib.RDF.type, sh.ValidationReport) in graph
+
+
+def test_validate_unreadable_input_names_file_line_and_column(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "x" .\nex:c ex:d ex:e ex:f .\n', encoding="utf-8")
+    result = bioplan("validate", str(bad), check=2)
+    assert re.search(r"bad\.ttl:3:\d+", result.stderr), result.stderr
+
+
+def test_load_is_idempotent_and_refuses_bad_input(tmp_path, broken_province):
+    store_dir = tmp_path / "store"
+    bioplan("load", "--store", str(store_dir))
+    first = quad_count(store_dir)
+    bioplan("load", "--store", str(store_dir))
+    assert quad_count(store_dir) == first > 10_000
+
+    refused = bioplan("load", "--store", str(store_dir), str(broken_province), check=1)
+    assert "unchanged" in refused.stderr
+    assert quad_count(store_dir) == first
+
+    bad = tmp_path / "provinces" / "lang-son" / "bad.ttl"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("<a> <b> .", encoding="utf-8")
+    bioplan("load", "--store", str(store_dir), str(bad), check=2)
+    assert quad_count(store_dir) == first
+
+
+def test_load_normalises_to_nfc(tmp_path):
+    """Decomposed input mints no second IRI or label: it is composed on the way in."""
+    import unicodedata
+
+    source = layout.DATA_DIR / "provinces" / "quang-ngai"
+    folder = tmp_path / "provinces" / "quang-ngai"
+    folder.mkdir(parents=True)
+    for path in source.glob("*.ttl"):
+        (folder / path.name).write_text(
+            unicodedata.normalize("NFD", path.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+    store_dir = tmp_path / "store"
+    bioplan("load", "--store", str(store_dir), str(folder))
+    result = bioplan(
+        "query",
+        "--store",
+        str(store_dir),
+        "--format",
+        "tsv",
+        'SELECT ?l WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(CONTAINS(?l, "Quảng Ngãi")) }'
+        " LIMIT 1",
+    )
+    assert "Quảng Ngãi" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "table", "xml"])
+def test_query_formats(store_dir, fmt):
+    query = "SELECT ?plan WHERE { ?plan a <https://w3id.org/vn-bioplan/def/bioplan#ProvincialPlan> } ORDER BY ?plan"
+    out = bioplan("query", "--store", str(store_dir), "--format", fmt, query).stdout
+    if fmt == "json":
+        rows = json.loads(out)["results"]["bindings"]
+        assert QN_PLAN in [r["plan"]["value"] for r in rows]
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert rows[0] == ["plan"] and [QN_PLAN] in rows
+    elif fmt == "tsv":
+        assert out.splitlines()[0] == "?plan" and f"<{QN_PLAN}>" in out.splitlines()
+    elif fmt == "xml":
+        assert "<sparql" in out and QN_PLAN in out
+    else:
+        assert out.splitlines()[0].strip() == "plan" and QN_PLAN in out and "(4 rows)" in out
+
+
+def test_query_default_graph_is_the_union_and_graph_reaches_each(store_dir):
+    union = bioplan(
+        "query",
+        "--store",
+        str(store_dir),
+        "--format",
+        "json",
+        "ASK { ?p <http://data.europa.eu/eli/ontology#ensures_implementation_of> ?d . ?d a ?t }",
+    )
+    assert json.loads(union.stdout)["boolean"] is True
+    graphs = bioplan(
+        "query",
+        "--store",
+        str(store_dir),
+        "--format",
+        "csv",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g",
+    ).stdout.split()
+    assert "https://w3id.org/vn-bioplan/graph/quang-ngai" in graphs
+    assert "https://w3id.org/vn-bioplan/graph/national" in graphs
+
+
+def test_query_from_file_with_parameters(store_dir):
+    out = bioplan(
+        "query",
+        "--store",
+        str(store_dir),
+        "--format",
+        "csv",
+        "@queries/plans-implementing.rq",
+        "--param",
+        "directive=https://w3id.org/vn-bioplan/id/doc/ttg/qd/2021/1600",
+    ).stdout
+    assert QN_PLAN in out and "lang-son" not in out
+
+
+def test_query_syntax_error_names_line_and_column(store_dir):
+    result = bioplan("query", "--store", str(store_dir), "SELECT * WHERE {\n ?s ?p }", check=1)
+    assert "line 2" in result.stderr and "column" in result.stderr
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("table", "turtle"), ("json", "json-ld"), ("xml", "xml")])
+def test_construct_gives_rdf(store_dir, fmt, parser):
+    out = bioplan(
+        "query",
+        "--store",
+        str(store_dir),
+        "--format",
+        fmt,
+        f"CONSTRUCT {{ <{QN_PLAN}> ?p ?o }} WHERE {{ <{QN_PLAN}> ?p ?o }}",
+    ).stdout
+    graph = rdflib.Graph().parse(data=out, format=parser)
+    assert len(graph) > 10 and (rdflib.URIRef(QN_PLAN), None, None) in graph
+
+
+def test_stats(store_dir):
+    out = bioplan("stats", "--store", str(store_dir)).stdout
+    assert "https://w3id.org/vn-bioplan/graph/bac-giang" in out
+    assert "https://w3id.org/vn-bioplan/def/bioplan#Task" in out

@@ -1,0 +1,113 @@
+"""The competency questions: each stored query gives the answer the seeds give."""
+
+from __future__ import annotations
+
+import pytest
+
+from bioplan import layout
+from bioplan.query import execute
+from bioplan.stored_queries import all_queries
+
+QUERIES = all_queries()
+ID = "https://w3id.org/vn-bioplan/id/"
+
+
+def run(store, name, **params):
+    query = QUERIES[name]
+    return list(execute(store, query.text, query.bindings(params)))
+
+
+def values(rows, var):
+    return [row[var].value if row[var] is not None else None for row in rows]
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_stored_query_has_titles_and_runs(store, name):
+    query = QUERIES[name]
+    assert {"vi", "en"} <= set(query.titles)
+    assert list(execute(store, query.text, query.bindings())), f"{name} returns nothing with its defaults"
+
+
+def test_plans_implementing_1639_are_the_two_2025_plans(store):
+    rows = run(store, "plans-implementing", directive=ID + "doc/ttg/qd/2024/1639")
+    assert sorted(values(rows, "plan")) == [
+        ID + "doc/binh-thuan/ubnd/kh/2025/2025-02-26",
+        ID + "doc/lang-son/ubnd/kh/2025/de-an-1639",
+    ]
+
+
+def test_plans_implementing_1600_is_quang_ngai(store):
+    rows = run(store, "plans-implementing", directive=ID + "doc/ttg/qd/2021/1600")
+    assert values(rows, "plan") == [ID + "doc/quang-ngai/ubnd/kh/de-an-1600"]
+
+
+def test_chain_from_36_reaches_every_plan_derived_from_it(store):
+    rows = run(store, "implementation-chain", root=ID + "doc/bct/nq/2023/36")
+    documents = set(values(rows, "document"))
+    assert {
+        ID + "doc/cp/nq/2023/189",
+        ID + "doc/binh-thuan/btvtu/ctr/2023/64",
+        ID + "doc/ttg/qd/2024/1639",
+        ID + "doc/binh-thuan/ubnd/kh/2024/ctr-64",
+        ID + "doc/bac-giang/btvtu/kh/nq-36",
+        ID + "doc/binh-thuan/ubnd/kh/2025/2025-02-26",
+        ID + "doc/lang-son/ubnd/kh/2025/de-an-1639",
+    } == documents
+    links = {(r["document"].value, r["parent"].value) for r in rows}
+    assert (ID + "doc/binh-thuan/ubnd/kh/2024/ctr-64", ID + "doc/binh-thuan/btvtu/ctr/2023/64") in links
+    assert (ID + "doc/binh-thuan/btvtu/ctr/2023/64", ID + "doc/bct/nq/2023/36") in links
+
+
+def test_science_department_leads_eight_tasks_in_quang_ngai(store):
+    rows = run(store, "tasks-led-by")
+    assert len(rows) == 8
+    assert all(r["task"].value.startswith(ID + "doc/quang-ngai/") for r in rows)
+
+
+def test_medical_waste_tasks_span_provinces(store):
+    rows = run(store, "tasks-by-waste-domain", wasteDomain="https://w3id.org/vn-bioplan/def/waste-domain/medical-waste")
+    provinces = set(values(rows, "province"))
+    assert {ID + "area/binh-thuan", ID + "area/lang-son"} <= provinces
+
+
+def test_funding_sources_of_binh_thuan_2025(store):
+    rows = run(store, "plan-funding-sources")
+    sources = {v.rsplit("/", 1)[-1] for v in values(rows, "source")}
+    assert {"provincial-budget", "central-budget", "sponsorship-aid", "enterprise-counterpart"} <= sources
+
+
+def test_reporting_deadlines(store):
+    rows = run(store, "reporting-deadlines")
+    by_plan = {}
+    for r in rows:
+        month = int(r["month"].value) if r["month"] is not None else None
+        day = int(r["day"].value) if r["day"] is not None else None
+        by_plan.setdefault(r["plan"].value.rsplit("/id/doc/", 1)[-1], set()).add((month, day))
+    assert (11, 30) in by_plan["binh-thuan/ubnd/kh/2025/2025-02-26"]
+    assert {(11, 30), (12, 20)} <= by_plan["lang-son/ubnd/kh/2025/de-an-1639"]
+    assert (12, 31) in by_plan["binh-thuan/ubnd/kh/2024/ctr-64"]
+    due = {r["dueDate"].value for r in rows if r["dueDate"] is not None}
+    assert {"2024-02-29", "2024-03-31"} <= due
+
+
+def test_bac_giang_grdp_targets(store):
+    rows = run(store, "plan-targets")
+    percent = {
+        (int(r["targetYear"].value), float(r["value"].value), r["comparator"].value.rsplit("/", 1)[-1])
+        for r in rows
+        if r["unitCode"] is not None and r["unitCode"].value == "P1"
+    }
+    assert percent == {(2030, 10.0, "at-least"), (2045, 15.0, "at-least")}
+
+
+def test_cooperating_agencies_in_more_than_one_plan(store):
+    rows = run(store, "shared-cooperating-agencies")
+    assert rows
+    assert all(int(r["plans"].value) > 1 for r in rows)
+    # Agencies are per province: only Bình Thuận (two plans) or national bodies can recur.
+    for agency in values(rows, "agency"):
+        assert agency.startswith((ID + "org/binh-thuan/", ID + "org/vn/")), agency
+
+
+def test_query_files_are_the_single_source():
+    assert {p.stem for p in layout.QUERIES_DIR.glob("*.rq")} == set(QUERIES)
