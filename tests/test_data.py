@@ -199,3 +199,13 @@ def test_ocr_corrections_are_recorded(store):
     assert rows == []
     corrected = execute(store, sparql_prologue() + "SELECT (COUNT(*) AS ?n) WHERE { ?i bp:ocrSourceText ?raw }")
     assert int(next(iter(corrected))["n"].value) > 20
+
+
+def test_every_linked_resource_is_described(store):
+    """No dangling links: every instance IRI used as an object has a type somewhere."""
+    rows = ask_none(
+        store,
+        """?s ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?o), "https://w3id.org/vn-bioplan/"))
+        FILTER(?p NOT IN (rdfs:isDefinedBy, owl:versionIRI)) FILTER NOT EXISTS { ?o a ?type }""",
+    )
+    assert rows == []
