@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from enum import StrEnum
@@ -78,11 +79,40 @@ def validate_command(
     raise typer.Exit(EXIT_OK if report.conforms else EXIT_INVALID)
 
 
+def _digest(files) -> str:
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(
+            str(
+                file.path.relative_to(layout.PROJECT_ROOT)
+                if file.path.is_relative_to(layout.PROJECT_ROOT)
+                else file.path
+            ).encode()
+        )
+        digest.update(hashlib.sha256(file.path.read_bytes()).digest())
+    for path in layout.shape_files():
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+LOAD_STAMP = "bioplan-loaded.sha256"
+
+
 @app.command("load")
-def load_command(paths: PathsArg = None, store: StoreOpt = None) -> None:
+def load_command(
+    paths: PathsArg = None,
+    store: StoreOpt = None,
+    if_stale: Annotated[bool, typer.Option("--if-stale", help="Skip when these files are already loaded.")] = False,
+) -> None:
     """Validate, then write into the on-disk store: one named graph per province, national, ontology."""
     files = _files(paths)
-    target = OxigraphStore(store_path(Settings(), store))
+    directory = store_path(Settings(), store)
+    stamp = directory / LOAD_STAMP
+    digest = _digest(files)
+    if if_stale and stamp.is_file() and stamp.read_text().strip() == digest:
+        err.print(f"{directory} is up to date")
+        return
+    target = OxigraphStore(directory)
     started = time.perf_counter()
     try:
         with Progress(console=err, transient=True) as progress:
@@ -97,6 +127,7 @@ def load_command(paths: PathsArg = None, store: StoreOpt = None) -> None:
         raise typer.Exit(EXIT_INVALID) from None
     finally:
         target.close()
+    stamp.write_text(digest + "\n")
     for graph, count in sorted(result.triples_per_graph.items()):
         err.print(f"{count:>8} triples  {graph}", highlight=False)
     err.print(f"loaded {len(files)} files in {time.perf_counter() - started:.1f} s into {target.path}")
@@ -176,6 +207,23 @@ def reason_command(paths: PathsArg = None) -> None:
     for iri in result.unsatisfiable_classes:
         sys.stdout.write(f"unsatisfiable: {iri}\n")
     raise typer.Exit(EXIT_INVALID)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: Annotated[str | None, typer.Option("--store", help="Store folder, or a remote SPARQL endpoint URL.")] = None,
+) -> None:
+    """Serve the SPARQL endpoint (and, later, the linked-data site) over HTTP."""
+    import uvicorn
+
+    from api.app import create_app
+
+    overrides = {"store": store} if store else {}
+    settings = Settings(**overrides)
+    err.print(f"serving {settings.store} on http://{host}:{port}/sparql")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def main() -> None:  # console-script entry point

@@ -3,18 +3,48 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bioplan.namespaces import CANONICAL_BASE
 
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BIOPLAN_", extra="ignore")
+    """Every setting of the service and the CLI. The env var is BIOPLAN_ + the field name, upper case."""
+
+    model_config = SettingsConfigDict(env_prefix="BIOPLAN_", extra="ignore", frozen=True)
 
     base_iri: str = Field(CANONICAL_BASE, description="Public base IRI of the dataset.")
-    store: str = Field("var/store", description="Folder of the embedded store (or a SPARQL endpoint URL).")
+    store: str = Field("var/store", description="Folder of the embedded store, or the URL of a remote SPARQL endpoint.")
+    admin_token: SecretStr | None = Field(
+        None, description="An admin bearer token accepted at start-up (writes anything)."
+    )
+    tokens_file: str = Field("var/tokens.json", description="Where `bioplan token add` keeps hashed province tokens.")
+    query_timeout_s: float = Field(10.0, gt=0, description="Time limit of one query, in seconds (503 past it).")
+    max_rows: int = Field(10_000, gt=0, description="Result rows (or triples) returned at most; more is truncated.")
+    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body accepted (413 past it).")
+    cors_origins: CommaList = Field(
+        ("*",), description="Origins allowed by CORS, comma-separated (never with credentials)."
+    )
+    service_allowlist: CommaList = Field(
+        (), description="SPARQL endpoints that SERVICE and LOAD may reach, comma-separated."
+    )
+    query_workers: int = Field(2, gt=0, description="Query worker processes of the embedded store.")
+
+    @field_validator("cors_origins", "service_allowlist", mode="before")
+    @classmethod
+    def _split_commas(cls, value):
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @property
+    def remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
 
 
 def store_path(settings: Settings, override: str | Path | None = None) -> Path:

@@ -12,12 +12,21 @@ import pyoxigraph as ox
 class Store(Protocol):
     """What the rest of the code needs from a triple store."""
 
-    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None): ...
+    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options): ...
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         """Atomically replace the content of each named graph; other graphs stay untouched."""
 
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update as one transaction."""
+
+    def graph_quads(self, graph: str | None) -> list[ox.Quad]:
+        """The quads of one named graph (None: the default graph)."""
+
     def named_graphs(self) -> list[str]: ...
+
+    def dump(self, path: str, format=ox.RdfFormat.N_QUADS) -> None:
+        """Write every quad of the store to ``path``."""
 
     def close(self) -> None: ...
 
@@ -30,8 +39,25 @@ class OxigraphStore:
         self.path.mkdir(parents=True, exist_ok=True)
         self._store = ox.Store(str(self.path))
 
-    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None):
-        return self._store.query(sparql, use_default_graph_as_union=union_default_graph, substitutions=bindings or None)
+    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options):
+        """Run a query; ``options`` are pyoxigraph's (default_graph, named_graphs, base_iri)."""
+        if "default_graph" in options or "named_graphs" in options:
+            union_default_graph = False
+        union_default_graph = options.pop("use_default_graph_as_union", union_default_graph)
+        return self._store.query(
+            sparql, use_default_graph_as_union=union_default_graph, substitutions=bindings or None, **options
+        )
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        self._store.update(sparql, base_iri=base_iri)
+        self._store.flush()
+
+    def graph_quads(self, graph: str | None) -> list[ox.Quad]:
+        name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        return list(self._store.quads_for_pattern(None, None, None, name))
+
+    def dump(self, path: str, format=ox.RdfFormat.N_QUADS) -> None:
+        self._store.dump(path, format=format)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         # One SPARQL update is one transaction: every graph is replaced, or none is.

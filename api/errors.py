@@ -1,0 +1,106 @@
+"""One error body for every endpoint.
+
+    {"error": {"status": 400, "code": "malformed-query", "message": "...", "line": 2, "column": 7}}
+
+`line`, `column` and `details` appear when known. A client that prefers text/plain gets
+"400 malformed-query: ... (line 2, column 7)" instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+log = logging.getLogger("bioplan.api")
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        details=None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.line, self.column, self.details = line, column, details
+        self.headers = headers or {}
+
+    def body(self) -> dict:
+        error = {"status": self.status, "code": self.code, "message": self.message}
+        if self.line is not None:
+            error["line"], error["column"] = self.line, self.column
+        if self.details is not None:
+            error["details"] = self.details
+        return {"error": error}
+
+    def text(self) -> str:
+        where = f" (line {self.line}, column {self.column})" if self.line is not None else ""
+        return f"{self.status} {self.code}: {self.message}{where}\n"
+
+
+def _prefers_text(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/plain" in accept and "json" not in accept
+
+
+def error_response(request: Request, error: ApiError) -> Response:
+    if _prefers_text(request):
+        return Response(
+            error.text(), status_code=error.status, media_type="text/plain; charset=utf-8", headers=error.headers
+        )
+    return Response(
+        json.dumps(error.body(), ensure_ascii=False),
+        status_code=error.status,
+        media_type="application/json",
+        headers=error.headers,
+    )
+
+
+_CODES = {
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "too-large",
+    401: "unauthenticated",
+    403: "forbidden",
+    406: "not-acceptable",
+    415: "unsupported-media-type",
+}
+
+
+def install(app: FastAPI) -> None:
+    """Route every error, ours or the framework's, through the one body."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, error: ApiError):
+        return error_response(request, error)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException):
+        status = error.status_code
+        code = _CODES.get(status, HTTPStatus(status).phrase.lower().replace(" ", "-"))
+        message = error.detail if isinstance(error.detail, str) else HTTPStatus(status).phrase
+        if status == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        return error_response(request, ApiError(status, code, message, headers=dict(error.headers or {})))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, error: RequestValidationError):
+        details = [{"where": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
+        return error_response(request, ApiError(400, "bad-request", "invalid request parameters", details=details))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, ApiError(500, "internal-error", "the server failed; the error was logged"))

@@ -1,0 +1,82 @@
+"""The SPARQL 1.1 Service Description of /sparql, in every RDF format."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import Request
+from starlette.responses import Response
+
+from api.errors import ApiError
+from bioplan import formats
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+FORMAT_IRIS = {
+    "json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+    "xml": "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+    "csv": "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+    "tsv": "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+    "turtle": "http://www.w3.org/ns/formats/Turtle",
+    "ntriples": "http://www.w3.org/ns/formats/N-Triples",
+    "jsonld": "http://www.w3.org/ns/formats/JSON-LD",
+    "rdfxml": "http://www.w3.org/ns/formats/RDF_XML",
+    "trig": "http://www.w3.org/ns/formats/TriG",
+    "nquads": "http://www.w3.org/ns/formats/N-Quads",
+}
+
+
+def _sd(name: str) -> ox.NamedNode:
+    return ox.NamedNode(SD + name)
+
+
+def description_triples(endpoint: str, graphs: list[str]) -> list[ox.Triple]:
+    service, dataset, default_graph = ox.NamedNode(endpoint), ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, RDF_TYPE, _sd("Service")),
+        ox.Triple(service, _sd("endpoint"), service),
+        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
+        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")),
+        # Say it plainly: without default-graph-uri the default graph is the union of all graphs.
+        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+        ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")),
+        ox.Triple(service, _sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
+        ox.Triple(dataset, _sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
+        ox.Triple(
+            service,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            ox.Literal(
+                "The default graph is the union of all named graphs unless default-graph-uri is given. "
+                "SERVICE is limited to an allowlist of endpoints.",
+                language="en",
+            ),
+        ),
+    ]
+    for iri in FORMAT_IRIS.values():
+        triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(iri)))
+    for graph in graphs:
+        named = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, _sd("namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
+            ox.Triple(named, _sd("name"), ox.NamedNode(graph)),
+        ]
+    return triples
+
+
+def service_description(request: Request, services) -> Response:
+    kinds = {formats.GRAPH, formats.DATASET}
+    try:
+        fmt = formats.negotiate(
+            request.headers.get("accept"), kinds, formats.by_name("turtle"), request.query_params.get("format")
+        )
+    except formats.NotAcceptable as error:
+        raise ApiError(406, "not-acceptable", str(error)) from error
+    endpoint = str(request.url.replace(query=""))
+    triples = description_triples(endpoint, services.store.named_graphs())
+    if fmt.kind == formats.DATASET:
+        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    else:
+        data = triples
+    return Response(ox.serialize(data, format=fmt.oxigraph), media_type=fmt.content_type(), headers={"Vary": "Accept"})
