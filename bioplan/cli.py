@@ -14,15 +14,17 @@ from rich.console import Console
 from rich.progress import Progress
 
 from bioplan import layout
+from bioplan.cli_tokens import token_app
 from bioplan.loading import InvalidData, load
 from bioplan.query import QueryError, execute, render
 from bioplan.rdfio import InputError, read_all
-from bioplan.settings import Settings, store_path
-from bioplan.store import OxigraphStore
+from bioplan.settings import Settings
+from bioplan.store import is_remote, open_store
 from bioplan.stored_queries import parse as parse_stored_query
 from bioplan.validation import validate
 
 app = typer.Typer(help="vn-bioplan: the knowledge graph of Vietnam's biotechnology plans.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 err = Console(stderr=True)
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -46,7 +48,16 @@ PathsArg = Annotated[
     list[Path] | None,
     typer.Argument(help="Turtle, TriG, N-Quads files or folders (default: everything bundled)."),
 ]
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store folder (default: BIOPLAN_STORE or var/store).")]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Store folder, or a remote SPARQL endpoint URL (default: BIOPLAN_STORE or var/store)."
+    ),
+]
+
+
+def _location(store: str | None) -> str:
+    return store if store is not None else Settings().store
 
 
 def _files(paths: list[Path] | None):
@@ -106,13 +117,14 @@ def load_command(
 ) -> None:
     """Validate, then write into the on-disk store: one named graph per province, national, ontology."""
     files = _files(paths)
-    directory = store_path(Settings(), store)
-    stamp = directory / LOAD_STAMP
+    location = _location(store)
+    # A remote store keeps no stamp: --if-stale always loads it.
+    stamp = None if is_remote(location) else Path(location) / LOAD_STAMP
     digest = _digest(files)
-    if if_stale and stamp.is_file() and stamp.read_text().strip() == digest:
-        err.print(f"{directory} is up to date")
+    if if_stale and stamp is not None and stamp.is_file() and stamp.read_text().strip() == digest:
+        err.print(f"{location} is up to date")
         return
-    target = OxigraphStore(directory)
+    target = open_store(location)
     started = time.perf_counter()
     try:
         with Progress(console=err, transient=True) as progress:
@@ -127,10 +139,11 @@ def load_command(
         raise typer.Exit(EXIT_INVALID) from None
     finally:
         target.close()
-    stamp.write_text(digest + "\n")
+    if stamp is not None:
+        stamp.write_text(digest + "\n")
     for graph, count in sorted(result.triples_per_graph.items()):
         err.print(f"{count:>8} triples  {graph}", highlight=False)
-    err.print(f"loaded {len(files)} files in {time.perf_counter() - started:.1f} s into {target.path}")
+    err.print(f"loaded {len(files)} files in {time.perf_counter() - started:.1f} s into {location}")
 
 
 @app.command("query")
@@ -157,7 +170,7 @@ def query_command(
             err.print(f"[bold red]{error}[/]")
             raise typer.Exit(EXIT_UNREADABLE) from None
         query = stored.text
-    target = OxigraphStore(store_path(Settings(), store))
+    target = open_store(_location(store), read_only=True)
     try:
         result = execute(target, query, bindings)
         sys.stdout.write(render(result, format.value))
@@ -181,7 +194,7 @@ GROUP BY ?class ORDER BY DESC(?instances) ?class
 @app.command("stats")
 def stats_command(store: StoreOpt = None) -> None:
     """Triples per graph and instances per class."""
-    target = OxigraphStore(store_path(Settings(), store))
+    target = open_store(_location(store), read_only=True)
     try:
         sys.stdout.write(render(execute(target, STATS_GRAPHS), "table") + "\n")
         sys.stdout.write(render(execute(target, STATS_CLASSES), "table"))

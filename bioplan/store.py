@@ -34,10 +34,15 @@ class Store(Protocol):
 class OxigraphStore:
     """pyoxigraph's RocksDB store in a folder: persistent and transactional."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._store = ox.Store(str(self.path))
+        if read_only:
+            # Readers (bioplan query, stats) must work while a server holds the write lock.
+            self._store = ox.Store.read_only(str(self.path))
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(self.path))
+        self.read_only = read_only
 
     def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options):
         """Run a query; ``options`` are pyoxigraph's (default_graph, named_graphs, base_iri)."""
@@ -77,5 +82,19 @@ class OxigraphStore:
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def close(self) -> None:
-        self._store.flush()
+        if not self.read_only:
+            self._store.flush()
         del self._store
+
+
+def is_remote(location: str | Path) -> bool:
+    return str(location).startswith(("http://", "https://"))
+
+
+def open_store(location: str | Path, *, read_only: bool = False) -> Store:
+    """The store at ``location``: the URL of a remote SPARQL endpoint, or a folder (embedded)."""
+    if is_remote(location):
+        from bioplan.remote_store import RemoteStore  # imported on use: the embedded path never needs httpx
+
+        return RemoteStore.from_url(str(location))
+    return OxigraphStore(location, read_only=read_only)

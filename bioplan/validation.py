@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
 
 from bioplan import layout
 from bioplan.namespaces import BP
 from bioplan.rdfio import ReadFile, read_all, to_rdflib_graph
 
 SECTION_PATH = rdflib.URIRef(BP + "sectionPath")
+_VALIDATING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,38 @@ class ValidationReport:
                 path = f" [{v.path}]" if v.path else ""
                 lines.append(f"  {v.severity}: {v.shape}{path}: {v.message(lang)}")
         lines.append(f"\n{len(self.errors)} violation(s), {len(self.violations) - len(self.errors)} other result(s).")
+        if self.conforms:
+            lines.append("Conforms: no violations.")
         return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def prepared_queries() -> Iterator[None]:
+    """Parse each SPARQL query once per validation instead of once per focus node.
+
+    pyshacl hands rdflib the text of a SPARQL-based constraint for every focus node, and rdflib
+    parses it every time: parsing was about 95% of the validation time (75 s against 7 s on the
+    bundled data). A translated query is reusable, so the results are the same.
+    """
+    # Validations in one process run one at a time: the patch below must not interleave.
+    _VALIDATING.acquire()
+    original = SPARQLProcessor.query
+
+    @lru_cache(maxsize=1024)
+    def prepare(text: str, base: str | None, namespaces: frozenset):
+        return translateQuery(parseQuery(text), base, dict(namespaces))
+
+    def query(self, query, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(query, str):
+            query = prepare(query, base, frozenset((initNs or {}).items()))
+        return original(self, query, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original
+        _VALIDATING.release()
 
 
 @cache
@@ -131,15 +168,16 @@ def validate(read_files: list[ReadFile], with_context: bool = True) -> Validatio
 def validate_graph(data: rdflib.Graph, origin: dict | None = None) -> ValidationReport:
     """Validate one rdflib graph (data plus ontology already merged) with the shapes."""
     origin = origin or {}
-    _conforms, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes_graph(),
-        inference="none",
-        abort_on_first=False,
-        allow_infos=True,
-        allow_warnings=True,
-        advanced=True,
-    )
+    with prepared_queries():
+        _conforms, results, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes_graph(),
+            inference="none",
+            abort_on_first=False,
+            allow_infos=True,
+            allow_warnings=True,
+            advanced=True,
+        )
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
