@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint validate load stats clean
+.PHONY: install test lint validate load stats clean bench serve
 
 install: $(STAMP)
 
@@ -20,7 +20,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check bioplan tests
+	$(BIN)/ruff format --check bioplan api tests
 
 validate: install
 	$(BIN)/bioplan validate
@@ -28,8 +28,19 @@ validate: install
 load: install
 	$(BIN)/bioplan load
 
+# Loads the bundled data when the store is empty or older than the files, then serves on :8000.
+serve: install
+	$(BIN)/bioplan load --if-stale
+	$(BIN)/bioplan serve --host 127.0.0.1 --port 8000
+
 stats: install
 	$(BIN)/bioplan stats
+
+# Not part of `make test`. SCALE=1.0 make bench for the full two-million-triple run.
+bench: SCALE ?= 0.1
+bench: install
+	$(BIN)/pip install --quiet 'oxigraph>=0.5,<0.6' 'rdflib-endpoint>=0.6,<0.7'
+	$(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from api import errors
 from api.limits import BodySizeLimit
+from api.routes import graphs, sparql, update
 from bioplan.engine import DirectEngine, PooledEngine
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore, Store
+from bioplan.store import OxigraphStore, Store, open_store
+from bioplan.writes import WriteService
 
 
 @dataclass
@@ -22,25 +24,18 @@ class Services:
     settings: Settings
     store: Store
     engine: PooledEngine | DirectEngine
-    extras: dict = field(default_factory=dict)
-
-
-def open_store(settings: Settings) -> Store:
-    if settings.remote:
-        from bioplan.remote_store import RemoteStore
-
-        return RemoteStore.from_url(settings.store)
-    return OxigraphStore(settings.store)
+    writes: WriteService
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     settings = settings or Settings()
-    store = store if store is not None else open_store(settings)
+    owns_store = store is None
+    store = store if store is not None else open_store(settings.store, settings=settings)
     if isinstance(store, OxigraphStore):
         engine = PooledEngine(store, workers=settings.query_workers, timeout_s=settings.query_timeout_s)
     else:
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
-    services = Services(settings, store, engine)
+    services = Services(settings, store, engine, WriteService(settings, store, engine))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -49,6 +44,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             yield
         finally:
             engine.close()
+            if owns_store:
+                store.close()
 
     app = FastAPI(
         title="vn-bioplan",
@@ -59,15 +56,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.services = services
     errors.install(app)
 
-    from api.routes import sparql
-
     app.include_router(sparql.router)
-    for name in ("update", "graphs"):  # write endpoints, when present
-        try:
-            module = __import__(f"api.routes.{name}", fromlist=["router"])
-        except ModuleNotFoundError:
-            continue
-        app.include_router(module.router)
+    app.include_router(update.router)
+    app.include_router(graphs.router)
 
     app.add_middleware(
         CORSMiddleware,

@@ -17,6 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from bioplan.remote_store import RemoteStoreError
+
 log = logging.getLogger("bioplan.api")
 
 
@@ -99,6 +101,12 @@ def install(app: FastAPI) -> None:
     async def _validation_error(request: Request, error: RequestValidationError):
         details = [{"where": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
         return error_response(request, ApiError(400, "bad-request", "invalid request parameters", details=details))
+
+    @app.exception_handler(RemoteStoreError)
+    async def _remote_store(request: Request, error: RemoteStoreError):
+        # The detail names the backend's URL and errno: logged, not shown.
+        log.error("remote store failed on %s %s: %s", request.method, request.url.path, error)
+        return error_response(request, ApiError(502, "bad-gateway", "the store behind this service did not answer"))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bioplan import formats
-from bioplan.query import QueryError, _parse_position
+from bioplan.query import QueryError, parse_position
 from bioplan.results import QueryOutput, capped, write_boolean, write_graph, write_solutions
 from bioplan.sparql_text import service_endpoints
 
@@ -65,7 +65,7 @@ def execute_job(store, job: QueryJob) -> QueryOutput:
     try:
         result = store.query(job.query, **kwargs)
     except SyntaxError as error:
-        line, column = _parse_position(str(error))
+        line, column = parse_position(str(error))
         raise QueryError(f"malformed query: {error}", line, column) from error
     fmt = formats.by_name(job.format_name)
     if isinstance(result, ox.QueryBoolean):

@@ -38,7 +38,7 @@ class Table:
     rows: list[list[str | None]]
 
 
-def _parse_position(message: str) -> tuple[int | None, int | None]:
+def parse_position(message: str) -> tuple[int | None, int | None]:
     # pyoxigraph reports "error at LINE:COLUMN: ..."
     head = message.split(":", 2)
     if message.startswith("error at ") and len(head) >= 2:
@@ -54,7 +54,7 @@ def execute(store: Store, sparql: str, bindings: dict | None = None):
     try:
         return store.query(sparql, union_default_graph=True, bindings=bindings)
     except SyntaxError as error:
-        line, column = _parse_position(str(error))
+        line, column = parse_position(str(error))
         raise QueryError(f"malformed query: {error}", line, column) from error
 
 
@@ -72,7 +72,7 @@ def to_table(result) -> Table:
 
 def render(result, fmt: str) -> str:
     """Serialise a query result: SELECT/ASK in a results format, CONSTRUCT/DESCRIBE as RDF."""
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # triples, local or remote
         graph_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
         return ox.serialize(result, format=graph_format).decode("utf-8")
     if fmt == "table":

@@ -34,6 +34,23 @@ class Settings(BaseSettings):
         (), description="SPARQL endpoints that SERVICE and LOAD may reach, comma-separated."
     )
     query_workers: int = Field(2, gt=0, description="Query worker processes of the embedded store.")
+    update_url: str | None = Field(
+        None, description="SPARQL Update endpoint of a remote store (default: derived from BIOPLAN_STORE)."
+    )
+    graph_store_url: str | None = Field(
+        None, description="Graph Store Protocol endpoint of a remote store (default: derived from BIOPLAN_STORE)."
+    )
+    remote_union_default_graph: str = Field(
+        "parameter:union-default-graph",
+        description=(
+            "How a remote store is asked for the union of all graphs as the default graph: "
+            "parameter:<name> (Oxigraph server), graph:<iri> (Fuseki: graph:urn:x-arq:UnionGraph), "
+            "or native (Virtuoso, GraphDB, QLever: the default graph already is the union)."
+        ),
+    )
+    remote_timeout_s: float = Field(
+        120.0, gt=0, description="Time limit of one request to a remote store, in seconds (loads included)."
+    )
 
     @field_validator("cors_origins", "service_allowlist", mode="before")
     @classmethod

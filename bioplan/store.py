@@ -91,10 +91,10 @@ def is_remote(location: str | Path) -> bool:
     return str(location).startswith(("http://", "https://"))
 
 
-def open_store(location: str | Path, *, read_only: bool = False) -> Store:
+def open_store(location: str | Path, *, read_only: bool = False, settings=None) -> Store:
     """The store at ``location``: the URL of a remote SPARQL endpoint, or a folder (embedded)."""
     if is_remote(location):
         from bioplan.remote_store import RemoteStore  # imported on use: the embedded path never needs httpx
 
-        return RemoteStore.from_url(str(location))
+        return RemoteStore.from_url(str(location), settings)
     return OxigraphStore(location, read_only=read_only)

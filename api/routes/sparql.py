@@ -2,85 +2,67 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from api.errors import ApiError
+from api.protocol import QUERY, accept_quality, read_operation
 from api.service_description import service_description
 from bioplan import formats
 from bioplan.engine import QueryJob, QueryRefused, QueryTimeout, check_services
-from bioplan.query import QueryError
-from bioplan.sparql_text import query_form
+from bioplan.query import QueryError, parse_position
+from bioplan.sparql_text import query_form, service_endpoints
 
 router = APIRouter()
 
-FORM = "application/x-www-form-urlencoded"
-SPARQL_QUERY = "application/sparql-query"
-
-
-def decode_utf8(raw: bytes, what: str) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ApiError(400, "bad-encoding", f"the {what} is not UTF-8 (byte {error.start})") from error
-
-
-def parse_form(raw: bytes) -> dict[str, list[str]]:
-    return parse_qs(decode_utf8(raw, "form body"), keep_blank_values=True, encoding="utf-8", errors="strict")
-
-
-def single(params: dict[str, list[str]], name: str) -> str | None:
-    values = params.get(name, [])
-    if len(values) > 1:
-        raise ApiError(400, "bad-request", f"exactly one '{name}' parameter is allowed, got {len(values)}")
-    return values[0] if values else None
-
-
-def url_params(request: Request) -> dict[str, list[str]]:
-    return parse_qs(request.url.query, keep_blank_values=True)
-
-
-def media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
-
-async def read_query_request(request: Request) -> tuple[str | None, dict[str, list[str]]]:
-    """(query text or None, the parameters carrying dataset and format) per the protocol."""
-    params = url_params(request)
-    if request.method in ("GET", "HEAD"):
-        if "update" in params:
-            raise ApiError(400, "bad-request", "updates are not accepted on /sparql; POST them to /update")
-        return single(params, "query"), params
-    kind = media_type(request)
-    raw = await request.body()
-    if kind == FORM:
-        form = parse_form(raw)
-        if "query" not in form:
-            raise ApiError(400, "bad-request", "a form POST to /sparql needs a 'query' parameter")
-        merged = {**params, **{k: v for k, v in form.items() if k != "query"}}
-        return single(form, "query"), merged
-    if kind == SPARQL_QUERY:
-        return decode_utf8(raw, "query"), params
-    if not kind:
-        raise ApiError(400, "bad-request", f"a POST to /sparql needs a Content-Type: {FORM} or {SPARQL_QUERY}")
-    raise ApiError(415, "unsupported-media-type", f"cannot read a query sent as {kind}; use {FORM} or {SPARQL_QUERY}")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def wants_html(request: Request) -> bool:
+    """A browser asking for a page: HTML named and preferred at least as much as any RDF type."""
+    if "format" in request.query_params:
+        return False
     accept = request.headers.get("accept", "")
-    return "text/html" in accept and "format" not in request.query_params
+    html = accept_quality(accept, lambda media: media in HTML_TYPES)
+    rdf = accept_quality(
+        accept, lambda media: formats.by_media_type(media, {formats.GRAPH, formats.DATASET}) is not None
+    )
+    return html > 0 and html >= rdf
+
+
+def dataset(params: dict[str, list[str]]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The protocol's dataset: both None (the default dataset, whose default graph is the union
+    of all graphs) unless default-graph-uri or named-graph-uri is given; then exactly those."""
+    default_graphs = tuple(params.get("default-graph-uri", ()))
+    named_graphs = tuple(params.get("named-graph-uri", ()))
+    if not default_graphs and not named_graphs:
+        return None, None
+    return default_graphs, named_graphs
+
+
+def syntax_error(query: str, base_iri: str | None) -> QueryError | None:
+    """The query's syntax error, if any, found by preparing it over an empty store, where there
+    is nothing to evaluate. A query with SERVICE is not tried: that would call the endpoint."""
+    if service_endpoints(query):
+        return None
+    try:
+        ox.Store().query(query, base_iri=base_iri)
+    except SyntaxError as error:
+        line, column = parse_position(str(error))
+        return QueryError(f"malformed query: {error}", line, column)
+    return None
 
 
 @router.api_route("/sparql", methods=["GET", "POST", "HEAD"], summary="SPARQL 1.1 query")
 async def sparql(request: Request) -> Response:
     services = request.app.state.services
-    query, params = await read_query_request(request)
-    if query is None:
+    operation = await read_operation(request, QUERY)
+    if operation.text is None:
         if wants_html(request):
-            return HTMLResponse(QUERY_PAGE)
+            return HTMLResponse(QUERY_PAGE, headers={"Vary": "Accept"})
         return service_description(request, services)
+    query = operation.text
     try:
         check_services(query, services.settings.service_allowlist)
     except QueryRefused as error:
@@ -89,17 +71,21 @@ async def sparql(request: Request) -> Response:
     kinds = {formats.RESULTS} if form in (None, "SELECT", "ASK") else {formats.GRAPH, formats.DATASET}
     default = formats.by_name("json" if formats.RESULTS in kinds else "turtle")
     try:
-        fmt = formats.negotiate(request.headers.get("accept"), kinds, default, single(params, "format"))
+        fmt = formats.negotiate(request.headers.get("accept"), kinds, default, operation.single("format"))
     except formats.NotAcceptable as error:
+        # A malformed query is the client's first problem: say so before that no format fits.
+        problem = syntax_error(query, services.settings.base_iri)
+        if problem is not None:
+            raise ApiError(400, "malformed-query", problem.message, line=problem.line, column=problem.column) from error
         raise ApiError(406, "not-acceptable", str(error)) from error
-    default_graphs = params.get("default-graph-uri")
-    named_graphs = params.get("named-graph-uri")
+    default_graphs, named_graphs = dataset(operation.params)
     job = QueryJob(
         query=query,
         format_name=fmt.name,
-        default_graphs=tuple(default_graphs) if default_graphs or named_graphs else None,
-        named_graphs=tuple(named_graphs) if default_graphs or named_graphs else None,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
         max_rows=services.settings.max_rows,
+        base_iri=services.settings.base_iri,
     )
     try:
         output = await services.engine.run(job)
@@ -114,7 +100,8 @@ async def sparql(request: Request) -> Response:
 
 
 QUERY_PAGE = """<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><title>SPARQL · vn-bioplan</title></head>
+<html lang="vi"><head><meta charset="utf-8"><title>SPARQL · vn-bioplan</title>
+<link rel="alternate" type="text/turtle" href="/sparql?format=turtle" title="Service description"></head>
 <body>
 <h1>SPARQL</h1>
 <form method="post" action="/sparql">
@@ -123,8 +110,8 @@ QUERY_PAGE = """<!doctype html>
   ?plan &lt;http://data.europa.eu/eli/ontology#ensures_implementation_of&gt; ?directive
 }</textarea>
 <p><label for="format">Định dạng / Format</label>
-<select id="format" name="format"><option>json</option><option>csv</option><option>tsv</option>
-<option>xml</option><option>turtle</option><option>jsonld</option></select>
+<select id="format" name="format"><option>json</option><option>xml</option><option>csv</option><option>tsv</option>
+<option>turtle</option><option>ntriples</option><option>jsonld</option><option>rdfxml</option></select>
 <button type="submit">Chạy / Run</button></p>
 </form>
 <p>The default graph is the union of all named graphs. <a href="/sparql?format=turtle">Service description</a>.</p>

@@ -1,0 +1,155 @@
+"""/graphs: the SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification).
+
+``?graph=<IRI>`` names a graph, ``?default`` the default graph: the union of all graphs, as for
+queries, so it can be read but not written. GET and HEAD are anonymous and negotiate any RDF
+format of bioplan.formats (``format=`` wins over Accept); PUT replaces a graph, POST merges into
+it, DELETE removes it, each with a bearer token and through the SHACL-gated WriteService.
+Every answer about a graph carries its ETag; If-Match and If-None-Match make writes conditional
+(412) and If-None-Match makes a GET conditional (304). One ETag serves every format of a graph
+(it validates the graph, not the bytes of one serialisation; responses say ``Vary: Accept``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.errors import ApiError
+from api.protocol import decode_utf8, parse_params
+from api.write_errors import WRITE_ERRORS, write_error_response
+from bioplan import formats
+from bioplan.namespaces import PREFIXES
+from bioplan.text import nfc
+from bioplan.writes import GraphNotFound, etag_matches
+
+router = APIRouter()
+
+BODY_KINDS = {formats.GRAPH, formats.DATASET}
+
+
+def target_graph(request: Request) -> str | None:
+    """The graph a request names: an IRI, or None for ``?default``."""
+    params = parse_params(request.url.query, "URL")
+    graphs, default = params.get("graph", []), "default" in params
+    if graphs and default:
+        raise ApiError(400, "bad-request", "name either ?graph=<IRI> or ?default, not both")
+    if len(graphs) > 1:
+        raise ApiError(400, "bad-request", f"exactly one 'graph' parameter is allowed, got {len(graphs)}")
+    if default:
+        return None
+    if not graphs:
+        raise ApiError(400, "bad-request", "name a graph: /graphs?graph=<IRI> or /graphs?default")
+    iri = nfc(graphs[0])
+    try:
+        ox.NamedNode(iri)
+    except ValueError as error:
+        raise ApiError(400, "bad-request", f"the graph must be an absolute IRI, not {iri!r}") from error
+    return iri
+
+
+def graph_location(graph: str) -> str:
+    return "/graphs?graph=" + quote(graph, safe="")
+
+
+def serialise(triples: list[ox.Triple], graph: str | None, fmt: formats.Format) -> bytes:
+    if fmt.kind == formats.DATASET:
+        name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        items = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+    else:
+        items = triples
+    prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
+    return ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
+
+
+@router.api_route("/graphs", methods=["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
+async def read_graph(request: Request) -> Response:
+    services = request.app.state.services
+    graph = target_graph(request)
+    try:
+        fmt = formats.negotiate(
+            request.headers.get("accept"),
+            {formats.GRAPH},
+            formats.by_name("turtle"),
+            request.query_params.get("format"),
+        )
+    except formats.NotAcceptable as error:
+        raise ApiError(406, "not-acceptable", str(error)) from error
+    content = await run_in_threadpool(services.writes.read_graph, graph)
+    if content is None:
+        raise ApiError(404, "not-found", f"the graph <{graph}> holds no triples")
+    headers = {"Vary": "Accept"}
+    if content.etag is not None:
+        headers["ETag"] = content.etag
+        if etag_matches(request.headers.get("if-none-match"), content.etag, weak=True):
+            return Response(status_code=304, headers=headers)
+    body = await run_in_threadpool(serialise, content.triples, graph, fmt)
+    return Response(body, media_type=fmt.content_type(), headers=headers)
+
+
+async def read_body(request: Request, graph: str | None, base_iri: str) -> list[ox.Quad]:
+    """The request body as quads, parsed by its Content-Type, in NFC; 415 or 400 otherwise."""
+    media_type, *fields = request.headers.get("content-type", "").split(";")
+    media_type = media_type.strip().lower()
+    accepted = ", ".join(f.media_type for f in formats.FORMATS if f.kind in BODY_KINDS)
+    fmt = formats.by_media_type(media_type, BODY_KINDS) if media_type else None
+    if fmt is None:
+        sent = f"sent as {media_type}" if media_type else "sent without a Content-Type"
+        raise ApiError(415, "unsupported-media-type", f"cannot read a graph {sent}; use one of {accepted}")
+    for field in fields:
+        key, _, value = field.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise ApiError(415, "unsupported-media-type", f"the body must be UTF-8, not {value.strip()}")
+    text = nfc(decode_utf8(await request.body(), "request body"))
+    try:
+        # Off the event loop: a large body takes a while to parse.
+        quads = await run_in_threadpool(lambda: list(ox.parse(text, format=fmt.oxigraph, base_iri=graph or base_iri)))
+    except SyntaxError as error:
+        message = getattr(error, "msg", None) or str(error)
+        raise ApiError(
+            400,
+            "malformed-rdf",
+            f"cannot read the body as {fmt.media_type}: {message}",
+            line=error.lineno,
+            column=error.offset if error.lineno else None,
+        ) from error
+    named = next((q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
+    if named is not None:
+        raise ApiError(
+            400, "bad-request", f"the body puts triples in the graph {named}: a graph store request carries one graph"
+        )
+    return quads
+
+
+@router.api_route("/graphs", methods=["PUT", "POST", "DELETE"], summary="Graph Store Protocol: write a graph")
+async def write_graph(request: Request) -> Response:
+    services = request.app.state.services
+    writes = services.writes
+    try:
+        principal = writes.authorize(request.headers.get("authorization"))
+    except WRITE_ERRORS as error:
+        return write_error_response(request, error)
+    graph = target_graph(request)
+    conditions = {"if_match": request.headers.get("if-match"), "if_none_match": request.headers.get("if-none-match")}
+    try:
+        if request.method == "DELETE":
+            result = await run_in_threadpool(writes.delete_graph, principal, graph, **conditions)
+        else:
+            quads = await read_body(request, graph, services.settings.base_iri)
+            write = writes.put_graph if request.method == "PUT" else writes.post_graph
+            result = await run_in_threadpool(write, principal, graph, quads, **conditions)
+    except WRITE_ERRORS as error:
+        return write_error_response(request, error)
+    except GraphNotFound as error:
+        raise ApiError(404, "not-found", str(error)) from error
+    headers = {}
+    etag = result.etags.get(graph) if graph is not None else None
+    if etag is not None:
+        headers["ETag"] = etag
+    if graph is not None and graph in result.created:
+        headers["Location"] = graph_location(graph)
+        return Response(status_code=201, headers=headers)
+    return Response(status_code=204, headers=headers)

@@ -1,0 +1,512 @@
+"""SHACL-gated, atomic, scoped, recorded writes.
+
+Every write path (SPARQL Update on /update, the Graph Store Protocol on /graphs) goes through
+WriteService. A write is computed before anything is stored: the graphs it would produce are
+compared with the current ones, graph by graph; then it is refused if it changes a graph the
+caller may not write (Forbidden) or if the changed graphs, validated with the ontology and the
+national graph, would not conform (InvalidWrite, carrying the SHACL report). Otherwise every
+changed graph and the provenance record are written in one store transaction, and the query
+engine is refreshed so that the next query sees the write. Writes are serialised: one at a time.
+
+Policies, in one place:
+- The default graph is the union of the named graphs (as for queries) and is read-only: a write
+  that would put triples in the stored default graph is refused, for every token.
+- The provenance graph is written by the server only. It is not part of the dataset an update
+  sees or changes (CLEAR ALL leaves it in place); a write that names it is refused.
+- A graph exists while it holds triples: emptying a graph deletes it.
+- ETags are strong validators of a graph's content, independent of blank node labels (see
+  ``graph_etag``), quoted as they go in an ETag header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+
+from bioplan.auth import Authenticator, Principal, Unauthenticated
+from bioplan.engine import QueryRefused
+from bioplan.namespaces import graph_iri
+from bioplan.provenance import PROVENANCE_GRAPH, activity_quads
+from bioplan.query import QueryError, parse_position
+from bioplan.rdfio import nfc_quad, to_rdflib_graph
+from bioplan.settings import Settings
+from bioplan.sparql_text import _mask, load_sources, service_endpoints
+from bioplan.store import Store
+from bioplan.text import nfc
+from bioplan.validation import ValidationReport, validate_graph
+
+__all__ = [
+    "Forbidden",
+    "GraphContent",
+    "GraphNotFound",
+    "InvalidWrite",
+    "PreconditionFailed",
+    "Principal",
+    "Unauthenticated",
+    "UpdateRefused",
+    "WriteResult",
+    "WriteService",
+    "etag_matches",
+    "graph_etag",
+    "with_protocol_dataset",
+]
+
+# The shared context every changed graph is validated with.
+CONTEXT_GRAPHS = (graph_iri("ontology"), graph_iri("national"))
+
+Triples = set[ox.Triple]
+Graph = str | None  # a named graph's IRI; None: the default graph
+
+
+class Forbidden(Exception):
+    """The token may not write the graph it tried to write (403)."""
+
+
+class PreconditionFailed(Exception):
+    """If-Match named an ETag that is no longer current, or If-None-Match one that is (412)."""
+
+
+class GraphNotFound(Exception):
+    """The graph holds no triples (404)."""
+
+
+class InvalidWrite(Exception):
+    """The write's result would not conform to the shapes (422); nothing was stored."""
+
+    def __init__(self, report: ValidationReport):
+        super().__init__(f"{len(report.errors)} SHACL violation(s)")
+        self.report = report
+
+
+class UpdateRefused(QueryRefused):
+    """The update cannot be run as sent (400); ``code`` says why, for the error body.
+
+    load-not-allowed / service-not-allowed: it would reach an endpoint not on the allowlist;
+    dataset-conflict: using-graph-uri or using-named-graph-uri together with USING or WITH;
+    update-failed: evaluation failed (DROP of a graph that does not exist, a LOAD that failed).
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    graphs: dict[str, tuple[int, int]]  # graph -> (triples added, triples removed); only changed graphs
+    etags: dict[str, str]  # graph -> ETag after the write (absent for a graph that holds no triples)
+    created: tuple[str, ...] = ()  # graphs that held no triples before the write
+
+
+@dataclass(frozen=True)
+class GraphContent:
+    triples: list[ox.Triple]
+    etag: str | None  # None for the default graph (the union of all graphs: no validator)
+
+
+# ---------------------------------------------------------------------------------------------
+# ETags
+
+
+def graph_etag(triples: Iterable[ox.Triple]) -> str:
+    """A strong validator of a graph's content: equal for equal graphs, whatever the blank node labels.
+
+    Blank node labels are store artefacts (they change when a graph is rewritten), so each blank
+    node is named by a hash of its neighbourhood: the triples it occurs in, with blank nodes
+    blanked out. The ETag is the SHA-256 of the sorted N-Triples lines so relabelled, duplicates
+    kept (two blank nodes with equal neighbourhoods still count twice). This is one round of
+    Weisfeiler-Lehman refinement: linear in the graph, unlike full canonicalisation (RDFC-1.0),
+    whose worst case a hostile PUT could trigger on every GET.
+    """
+    lines = [(str(t.subject), str(t.predicate), str(t.object)) for t in triples]
+    neighbourhood: dict[str, list[str]] = defaultdict(list)
+    for s, p, o in lines:
+        for own in {x for x in (s, o) if x.startswith("_:")}:
+            neighbourhood[own].append(
+                " ".join(("_:self" if x == own else "_:" if x.startswith("_:") else x) for x in (s, p, o))
+            )
+    labels = {
+        node: "_:" + hashlib.sha256("\n".join(sorted(around)).encode()).hexdigest()[:24]
+        for node, around in neighbourhood.items()
+    }
+    canonical = sorted(f"{labels.get(s, s)} {p} {labels.get(o, o)} ." for s, p, o in lines)
+    digest = hashlib.sha256("\n".join(canonical).encode("utf-8")).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+_ENTITY_TAG = re.compile(r'\*|(?:W/)?"[^"]*"')
+
+
+def etag_matches(header: str | None, etag: str | None, *, weak: bool) -> bool:
+    """Whether an If-Match (``weak=False``) or If-None-Match (``weak=True``) header names ``etag``.
+
+    ``*`` matches any existing graph. Strong comparison never matches a weak tag (RFC 9110 8.8.3.2).
+    """
+    if header is None or etag is None:
+        return False
+    for tag in _ENTITY_TAG.findall(header):
+        if tag == "*":
+            return True
+        if tag.startswith("W/"):
+            if weak and tag[2:] == etag:
+                return True
+        elif tag == etag:
+            return True
+    return False
+
+
+def check_preconditions(etag: str | None, if_match: str | None, if_none_match: str | None) -> None:
+    """RFC 9110 13.1.1 and 13.1.2 for a write: raise PreconditionFailed when either fails."""
+    if if_match is not None and not etag_matches(if_match, etag, weak=False):
+        current = f"its ETag is now {etag}" if etag else "it holds no triples"
+        raise PreconditionFailed(f"If-Match {if_match.strip()} does not match the graph: {current}")
+    if if_none_match is not None and etag_matches(if_none_match, etag, weak=True):
+        raise PreconditionFailed(f"If-None-Match {if_none_match.strip()} matches the graph's ETag {etag}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The dataset of an update: the protocol's using-graph-uri / using-named-graph-uri
+
+# Keywords, not parts of a prefixed name (ex:where), a variable (?where) or a longer word.
+_KEYWORD = r"(?<![\w:?$.\-]){}(?![\w:\-])"
+_WHERE = re.compile(_KEYWORD.format("WHERE"), re.IGNORECASE)
+_DATASET_CLAUSE = re.compile(_KEYWORD.format("(?:USING|WITH)"), re.IGNORECASE)
+_DELETE_WHERE = re.compile(_KEYWORD.format(r"DELETE\s+WHERE"), re.IGNORECASE)
+
+
+def _depths(masked: str) -> list[int]:
+    """The brace depth before each character of ``masked`` (strings, IRIs, comments blanked)."""
+    depths, depth = [], 0
+    for char in masked:
+        depths.append(depth)
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+    return depths
+
+
+def _closing_brace(masked: str, opening: int) -> int:
+    depth = 0
+    for position in range(opening, len(masked)):
+        if masked[position] == "{":
+            depth += 1
+        elif masked[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+    return len(masked) - 1
+
+
+def with_protocol_dataset(update: str, using_graphs: Iterable[str] = (), using_named_graphs: Iterable[str] = ()) -> str:
+    """``update`` with USING / USING NAMED clauses added to every operation that has a WHERE.
+
+    This is how the SPARQL 1.1 Protocol's using-graph-uri and using-named-graph-uri set the
+    dataset of an update. DELETE WHERE takes no USING, so it is written out as the DELETE ...
+    WHERE it abbreviates. An update that sets its own dataset (USING, WITH) may not be given
+    one by the protocol too: UpdateRefused("dataset-conflict").
+    """
+    using_graphs, using_named_graphs = tuple(using_graphs), tuple(using_named_graphs)
+    if not using_graphs and not using_named_graphs:
+        return update
+    for iri in (*using_graphs, *using_named_graphs):
+        ox.NamedNode(iri)  # ValueError for something that is not an absolute IRI
+    masked = _mask(update, keep_iris=False)
+    depths = _depths(masked)
+    top_level = [m for m in _DATASET_CLAUSE.finditer(masked) if depths[m.start()] == 0]
+    if top_level:
+        raise UpdateRefused(
+            "dataset-conflict",
+            f"the update sets its own dataset with {top_level[0].group(0).upper()}: it may not also be given "
+            "using-graph-uri or using-named-graph-uri parameters",
+        )
+    clauses = " ".join([*(f"USING <{g}>" for g in using_graphs), *(f"USING NAMED <{g}>" for g in using_named_graphs)])
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied from the end
+    delete_wheres = {m.end(): m for m in _DELETE_WHERE.finditer(masked) if depths[m.start()] == 0}
+    for where in _WHERE.finditer(masked):
+        if depths[where.start()] != 0:
+            continue
+        abbreviated = delete_wheres.get(where.end())
+        if abbreviated is None:
+            edits.append((where.start(), where.start(), f"{clauses} "))
+            continue
+        opening = masked.index("{", where.end())
+        closing = _closing_brace(masked, opening)
+        pattern = update[opening : closing + 1]
+        edits.append((abbreviated.start(), closing + 1, f"DELETE {pattern} {clauses} WHERE {pattern}"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        update = update[:start] + replacement + update[end:]
+    return update
+
+
+def check_outbound(update: str, allowlist: Iterable[str]) -> None:
+    """No URL fetched on a client's behalf: LOAD and SERVICE reach allowlisted endpoints only."""
+    allowed = set(allowlist)
+    for source in load_sources(update):
+        if source not in allowed:
+            raise UpdateRefused("load-not-allowed", f"LOAD <{source}> is not allowed: updates may not fetch URLs")
+    for endpoint in service_endpoints(update):
+        if endpoint not in allowed:
+            raise UpdateRefused(
+                "service-not-allowed", f"SERVICE <{endpoint}> is not allowed: updates may not call other endpoints"
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# The service
+
+
+def _graph_term(graph: Graph) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
+
+
+def _quads(graph: Graph, triples: Iterable[ox.Triple]) -> list[ox.Quad]:
+    term = _graph_term(graph)
+    return [ox.Quad(t.subject, t.predicate, t.object, term) for t in triples]
+
+
+def _normalised(items: Iterable[ox.Quad | ox.Triple]) -> Triples:
+    """Triples in NFC, whatever graph they came in (the caller names the target graph)."""
+    return {nfc_quad(ox.Quad(t.subject, t.predicate, t.object)).triple for t in items}
+
+
+class WriteService:
+    """Authorises, computes, checks, validates, commits and records writes. Built once per app."""
+
+    def __init__(self, settings: Settings, store: Store, engine=None):
+        self.store = store
+        self.engine = engine  # anything with refresh(): called after every committed write
+        self.allowlist = tuple(settings.service_allowlist)
+        admin = settings.admin_token.get_secret_value() if settings.admin_token is not None else None
+        self.authenticator = Authenticator(admin, settings.tokens_file)
+        self._lock = threading.Lock()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def authorize(self, authorization_header: str | None) -> Principal:
+        return self.authenticator.authorize(authorization_header)
+
+    def _triples(self, graph: Graph) -> Triples:
+        return {q.triple for q in self.store.graph_quads(graph)}
+
+    def etag(self, graph: str | None) -> str | None:
+        """The graph's current ETag (quoted), or None when it holds no triples (or is the default graph)."""
+        if graph is None:
+            return None
+        triples = self._triples(graph)
+        return graph_etag(triples) if triples else None
+
+    def read_graph(self, graph: str | None) -> GraphContent | None:
+        """A named graph's triples and ETag, None when it holds none; None names the default
+        graph, the union of all graphs (as for queries)."""
+        if graph is None:
+            union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", union_default_graph=True)
+            return GraphContent(list(union), None)
+        triples = self._triples(graph)
+        if not triples:
+            return None
+        return GraphContent(sorted(triples, key=str), graph_etag(triples))
+
+    # -- the Graph Store Protocol ---------------------------------------------------------
+
+    def put_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        quads: Iterable[ox.Quad | ox.Triple],
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> WriteResult:
+        """Replace the graph's content with ``quads`` (their graph names are ignored)."""
+        incoming = _normalised(quads)
+        return self._write_graph(principal, graph, lambda _current: incoming, if_match, if_none_match)
+
+    def post_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        quads: Iterable[ox.Quad | ox.Triple],
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> WriteResult:
+        """Merge ``quads`` into the graph (creating it when it holds no triples)."""
+        incoming = _normalised(quads)
+        return self._write_graph(principal, graph, lambda current: current | incoming, if_match, if_none_match)
+
+    def delete_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> WriteResult:
+        """Remove every triple of the graph; GraphNotFound when it holds none."""
+        return self._write_graph(principal, graph, lambda _current: set(), if_match, if_none_match, must_exist=True)
+
+    def _write_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        compute: Callable[[Triples], Triples],
+        if_match: str | None,
+        if_none_match: str | None,
+        must_exist: bool = False,
+    ) -> WriteResult:
+        self._check_scope(principal, [graph])  # before anything else: a 403 reveals nothing
+        with self._lock:
+            current = self._triples(graph)
+            if must_exist and not current:
+                raise GraphNotFound(f"the graph <{graph}> holds no triples")
+            check_preconditions(graph_etag(current) if current else None, if_match, if_none_match)
+            after = compute(current)
+
+            def lookup(name: Graph) -> Triples:
+                return after if name == graph else self._triples(name)
+
+            result = self._apply(principal, {graph: current}, {graph: after}, lookup)
+        if graph not in result.graphs and after:
+            # Nothing changed (a PUT of the same triples): the answer still carries the ETag.
+            return WriteResult(result.graphs, {graph: graph_etag(after)}, result.created)
+        return result
+
+    # -- SPARQL Update --------------------------------------------------------------------
+
+    def update(
+        self,
+        principal: Principal,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        using_graphs: Iterable[str] = (),
+        using_named_graphs: Iterable[str] = (),
+    ) -> WriteResult:
+        """Run a SPARQL 1.1 Update on a scratch copy of the dataset, then write what it changed."""
+        text = nfc(sparql)
+        check_outbound(text, self.allowlist)
+        try:
+            text = with_protocol_dataset(text, using_graphs, using_named_graphs)
+        except ValueError as error:
+            raise UpdateRefused(
+                "bad-dataset", f"using-graph-uri and using-named-graph-uri take IRIs: {error}"
+            ) from error
+        _check_syntax(text, base_iri)
+        with self._lock:
+            before = self._dataset()
+            scratch = ox.Store()
+            scratch.extend(q for graph, triples in before.items() for q in _quads(graph, triples))
+            try:
+                scratch.update(text, base_iri=base_iri)
+            except SyntaxError as error:
+                raise _query_error(error) from error
+            except (OSError, RuntimeError, ValueError) as error:
+                raise UpdateRefused("update-failed", f"the update failed: {error}") from error
+            after: dict[Graph, Triples] = defaultdict(set)
+            for quad in scratch.quads_for_pattern(None, None, None, None):
+                name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
+                after[name].add(quad.triple)
+            return self._apply(principal, before, dict(after), lambda name: after.get(name, set()))
+
+    def _dataset(self) -> dict[Graph, Triples]:
+        """Every graph that holds triples, the provenance graph excepted (no update sees it)."""
+        graphs: list[Graph] = [None, *(g for g in self.store.named_graphs() if g != PROVENANCE_GRAPH)]
+        content = {graph: self._triples(graph) for graph in graphs}
+        return {graph: triples for graph, triples in content.items() if triples}
+
+    # -- checking and committing ----------------------------------------------------------
+
+    def _check_scope(self, principal: Principal, graphs: Iterable[Graph]) -> None:
+        for graph in graphs:
+            if graph is None:
+                raise Forbidden(
+                    "the default graph is the union of the named graphs and cannot be written: "
+                    "put triples in a named graph (GRAPH <...> in an update, ?graph=<...> in the graph store)"
+                )
+            if graph == PROVENANCE_GRAPH:
+                raise Forbidden(f"<{PROVENANCE_GRAPH}> records the writes and is written by the server only")
+            if principal.province is not None and graph != graph_iri(principal.province):
+                raise Forbidden(
+                    f"the token {principal.name!r} may write only <{graph_iri(principal.province)}>, not <{graph}>"
+                )
+
+    def _apply(
+        self,
+        principal: Principal,
+        before: Mapping[Graph, Triples],
+        after: Mapping[Graph, Triples],
+        lookup: Callable[[Graph], Triples],
+    ) -> WriteResult:
+        """Check, validate, commit and record the difference between ``before`` and ``after``."""
+        empty: Triples = set()
+        changed = {
+            graph: (
+                len(after.get(graph, empty) - before.get(graph, empty)),
+                len(before.get(graph, empty) - after.get(graph, empty)),
+            )
+            for graph in {*before, *after}
+            if before.get(graph, empty) != after.get(graph, empty)
+        }
+        if not changed:
+            return WriteResult({}, {})
+        self._check_scope(principal, changed)
+        report = self._validate(changed, lookup)
+        if report is not None and not report.conforms:
+            raise InvalidWrite(report)
+        named: dict[str, tuple[int, int]] = {g: counts for g, counts in changed.items() if g is not None}
+        writes = {graph: _quads(graph, lookup(graph)) for graph in named}
+        # The record goes in the same transaction as the write: no write without its record.
+        writes[PROVENANCE_GRAPH] = [*self.store.graph_quads(PROVENANCE_GRAPH), *activity_quads(principal.name, named)]
+        self.store.replace_graphs(writes)
+        if self.engine is not None:
+            self.engine.refresh()
+        etags = {graph: graph_etag(lookup(graph)) for graph in named if lookup(graph)}
+        created = tuple(sorted(g for g in named if not before.get(g) and lookup(g)))
+        return WriteResult(named, etags, created)
+
+    def _validate(self, changed: Iterable[Graph], lookup: Callable[[Graph], Triples]) -> ValidationReport | None:
+        """The changed graphs with the ontology and national graphs as they would be after the write.
+
+        None when there is nothing to validate: the write only removed triples from graphs
+        outside the shared context (removing a whole province graph leaves no data to check).
+        """
+        changed = [g for g in changed if g is not None]
+        if not any(lookup(g) for g in changed) and not any(g in CONTEXT_GRAPHS for g in changed):
+            return None
+        data = rdflib.Graph()
+        origin: dict = {}
+        for graph in dict.fromkeys([*CONTEXT_GRAPHS, *changed]):
+            triples = lookup(graph)
+            to_rdflib_graph(triples, data)
+            if graph in changed:
+                # The report names the graph a violating node was written to.
+                origin.update(
+                    {rdflib.URIRef(t.subject.value): graph for t in triples if isinstance(t.subject, ox.NamedNode)}
+                )
+        return validate_graph(data, origin)
+
+
+def _query_error(error: SyntaxError) -> QueryError:
+    line, column = parse_position(str(error))
+    return QueryError(f"malformed update: {error}", line, column)
+
+
+def _check_syntax(update: str, base_iri: str | None) -> None:
+    """Find syntax errors on an empty store, before the dataset is copied for nothing.
+
+    Evaluation errors there mean nothing (the empty store lacks the graphs the update names),
+    and an update that reaches out (LOAD, SERVICE: allowlisted ones) is not run twice.
+    """
+    if load_sources(update) or service_endpoints(update):
+        return
+    try:
+        ox.Store().update(update, base_iri=base_iri)
+    except SyntaxError as error:
+        raise _query_error(error) from error
+    except (OSError, RuntimeError, ValueError):
+        pass
