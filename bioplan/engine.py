@@ -26,6 +26,7 @@ from bioplan.sparql_text import service_endpoints
 
 # A default graph that names no graph at all: the protocol's empty default graph.
 _EMPTY_GRAPH = "urn:x-bioplan:empty-default-graph"
+_MERGED_GRAPH = "urn:x-bioplan:merged-default-graph"
 
 
 class QueryTimeout(Exception):
@@ -52,16 +53,24 @@ def check_services(query: str, allowlist: tuple[str, ...]) -> None:
             raise QueryRefused(f"SERVICE <{endpoint}> is not allowed: queries may not call other endpoints")
 
 
-def execute_job(store, job: QueryJob) -> QueryOutput:
-    """Evaluate ``job`` on a pyoxigraph store (or anything with its ``query`` signature)."""
+def execute_job(store, job: QueryJob, *, union_in_default_graph: bool = False) -> QueryOutput:
+    """Evaluate ``job`` on a pyoxigraph store (or anything with its ``query`` signature).
+
+    ``union_in_default_graph``: the store is a worker's private copy whose default graph holds
+    the distinct union of its named graphs, and which may be changed to merge graphs. pyoxigraph
+    0.5.13 counts a triple once per graph holding it in a union or multi-graph default graph
+    (oxigraph#1919); a real merge does not.
+    """
     kwargs: dict = {"base_iri": job.base_iri}
     if job.default_graphs is None and job.named_graphs is None:
-        kwargs["use_default_graph_as_union"] = True
+        if not union_in_default_graph:
+            kwargs["use_default_graph_as_union"] = True
     else:
         defaults = job.default_graphs or (_EMPTY_GRAPH,)
+        if union_in_default_graph and len(set(defaults)) > 1:
+            defaults = (_merge_graphs(store, sorted(set(defaults))),)
         kwargs["default_graph"] = [ox.NamedNode(g) for g in defaults]
-        if job.named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
     try:
         result = store.query(job.query, **kwargs)
     except SyntaxError as error:
@@ -83,10 +92,22 @@ def execute_job(store, job: QueryJob) -> QueryOutput:
 # Worker processes
 
 
+def _merge_graphs(store: ox.Store, graphs: list[str]) -> str:
+    """Copy the distinct triples of ``graphs`` into one scratch graph of a worker's store."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    store.update(
+        f"DROP SILENT GRAPH <{_MERGED_GRAPH}> ; "
+        f"INSERT {{ GRAPH <{_MERGED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    return _MERGED_GRAPH
+
+
 def _load_snapshot(path: str | None) -> ox.Store:
+    """A worker's in-memory copy: the named graphs, and their distinct union as default graph."""
     store = ox.Store()
     if path and os.path.exists(path):
         store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 
 
@@ -105,7 +126,7 @@ def _worker_main(connection, snapshot: str | None, generation: int) -> None:  # 
             connection.send(("ready", generation))
             continue
         try:
-            connection.send(("ok", execute_job(store, payload)))
+            connection.send(("ok", execute_job(store, payload, union_in_default_graph=True)))
         except QueryError as error:
             connection.send(("query-error", (error.message, error.line, error.column)))
         except Exception as error:  # reported to the parent, which maps it to a 500

@@ -10,8 +10,11 @@ import csv
 import io
 import itertools
 import json
+import math
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -37,6 +40,49 @@ class QueryOutput:
 def capped(items: Iterable, limit: int) -> tuple[list, bool]:
     head = list(itertools.islice(iter(items), limit + 1))
     return head[:limit], len(head) > limit
+
+
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+XSD_FLOAT = "http://www.w3.org/2001/XMLSchema#float"
+
+
+def _as_float32(value: float) -> float:
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
+def canonical_floating(lexical: str, single: bool = False) -> str:
+    """The XSD 1.1 canonical form of an xsd:double (or, ``single``, xsd:float): "1.0E6".
+
+    The store keeps numbers by value ("1.0E6"^^xsd:double comes back as "1000000"); the
+    canonical form is the one lexical form of the value, and the one the W3C tests expect.
+    """
+    value = float(lexical)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    if value == 0:
+        return "-0.0E0" if math.copysign(1.0, value) < 0 else "0.0E0"
+    if single:  # the fewest digits that read back as the same 32-bit float
+        value = _as_float32(value)
+        shortest = next(
+            text for digits in range(1, 10) if _as_float32(float(text := f"{value:.{digits - 1}e}")) == value
+        )
+    else:
+        shortest = repr(value)
+    sign, digits, exponent = Decimal(shortest).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{exponent + len(text) - 1}"
+
+
+def canonical_term(term):
+    """``term``, with xsd:double and xsd:float literals in their canonical form."""
+    if isinstance(term, ox.Literal) and term.datatype.value in (XSD_DOUBLE, XSD_FLOAT):
+        try:
+            return ox.Literal(canonical_floating(term.value, term.datatype.value == XSD_FLOAT), datatype=term.datatype)
+        except ValueError:  # not a valid lexical form: leave it as it is
+            return term
+    return term
 
 
 def _json_term(term) -> dict:
@@ -83,6 +129,7 @@ def _csv_value(term) -> str:
 
 def write_solutions(variables: list[str], rows: list[list], fmt: Format, truncated: bool) -> bytes:
     """Solutions (rows of terms or None, in variable order) in a SPARQL results format."""
+    rows = [[canonical_term(t) for t in row] for row in rows]
     if fmt.name == "json":
         bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
         doc: dict = {"head": {"vars": variables}, "results": {"bindings": bindings}}
