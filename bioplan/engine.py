@@ -10,10 +10,13 @@ dataset, loaded from an N-Quads snapshot that the writer refreshes after every a
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import multiprocessing
 import os
+import secrets
 import tempfile
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -239,22 +242,81 @@ class WorkerPool:
 # Engines: what the service calls. One per backend, the rest of the code blind to which.
 
 
+class ResultCache:
+    """Answers of repeated queries on unchanged data; every write empties it.
+
+    ``version`` names the data the answers were computed on (a random start token plus the
+    number of writes since), so an HTTP ETag built from it never survives a write or a restart.
+    """
+
+    def __init__(self, max_entries: int = 256, max_bytes: int = 64 * 1024 * 1024):
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._entries: OrderedDict[QueryJob, QueryOutput] = OrderedDict()
+        self._bytes = 0
+        self._start = secrets.token_hex(4)
+        self._writes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        return f"{self._start}-{self._writes}"
+
+    def etag(self, job: QueryJob) -> str:
+        digest = hashlib.sha256(repr((self.version, job)).encode()).hexdigest()[:32]
+        return f'"{digest}"'
+
+    def get(self, job: QueryJob) -> QueryOutput | None:
+        with self._lock:
+            output = self._entries.get(job)
+            if output is not None:
+                self._entries.move_to_end(job)
+            return output
+
+    def put(self, job: QueryJob, output: QueryOutput) -> None:
+        if len(output.body) > self.max_bytes // 8:
+            return  # a huge answer would evict everything else
+        with self._lock:
+            self._entries[job] = output
+            self._bytes += len(output.body)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, evicted = self._entries.popitem(last=False)
+                self._bytes -= len(evicted.body)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self._writes += 1
+
+
 class PooledEngine:
-    """Queries over the embedded store, in killable worker processes."""
+    """Queries over the embedded store, in killable worker processes, with a result cache."""
 
     def __init__(self, store, workers: int = 2, timeout_s: float = 10.0):
         self.store = store
         self.pool = WorkerPool(size=workers, timeout_s=timeout_s)
+        self.cache = ResultCache()
 
     def start(self) -> None:
         self.pool.start(self.store)
 
     def refresh(self) -> None:
         """Call after every accepted write: the next query sees it."""
+        self.cache.invalidate()
         self.pool.publish(self.store)
 
+    def etag(self, job: QueryJob) -> str | None:
+        return self.cache.etag(job)
+
     async def run(self, job: QueryJob) -> QueryOutput:
-        return await self.pool.arun(job)
+        cached = self.cache.get(job)
+        if cached is not None:
+            return cached
+        version = self.cache.version
+        output = await self.pool.arun(job)
+        if self.cache.version == version:  # no write landed meanwhile
+            self.cache.put(job, output)
+        return output
 
     def close(self) -> None:
         self.pool.close()
@@ -272,6 +334,9 @@ class DirectEngine:
 
     def refresh(self) -> None:
         pass
+
+    def etag(self, job: QueryJob) -> str | None:
+        return None  # the remote store may change behind our back: no validator
 
     async def run(self, job: QueryJob) -> QueryOutput:
         loop = asyncio.get_running_loop()

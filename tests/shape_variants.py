@@ -13,15 +13,7 @@ report a result. The shape is named by its local name in the vbs: namespace.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.processor import SPARQLProcessor
-from rdflib.plugins.sparql.sparql import Query
 
 from bioplan.namespaces import sparql_prologue
 
@@ -826,30 +818,3 @@ GOOD_NUMBERS = [
     "01/KH-UBND",
 ]
 BAD_NUMBERS = ["abc", "1639", "QĐ-TTg", "1639/", "1639 QĐ-TTg", "1639/qđ-ttg", "Số 1639/QĐ-TTg", "1639/QĐ-TTg "]
-
-
-@contextmanager
-def prepared_queries() -> Iterator[None]:
-    """Parse each SPARQL query once while validating, instead of once per focus node.
-
-    pyshacl hands rdflib the text of a SPARQL-based constraint for every focus node and rdflib parses
-    it every time: parsing is about 95% of the validation time (75 s against 7 s on the bundled data,
-    7 s against 0.6 s on BASE_TTL). A prepared query (rdflib's prepareQuery) is reusable, so the
-    results are the same. Belongs in bioplan.validation; until then the shape tests use it.
-    """
-    original = SPARQLProcessor.query
-
-    @functools.lru_cache(maxsize=1024)
-    def prepare(text: str, base: str | None, namespaces: frozenset) -> Query:
-        return translateQuery(parseQuery(text), base, dict(namespaces))
-
-    def query(self, query, initBindings=None, initNs=None, base=None, DEBUG=False):
-        if isinstance(query, str):
-            query = prepare(query, base, frozenset((initNs or {}).items()))
-        return original(self, query, initBindings, initNs, base, DEBUG)
-
-    SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        SPARQLProcessor.query = original

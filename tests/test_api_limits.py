@@ -152,3 +152,29 @@ def test_error_body_has_one_shape_and_a_text_rendering(limited):
     assert text.headers["content-type"].startswith("text/plain")
     assert text.text.startswith("400 malformed-query:") and "(line 2, column" in text.text
     assert json.loads(httpx.put(limited + "/sparql", timeout=60).text)["error"]["status"] == 405
+
+
+def test_repeated_query_has_an_etag_and_304_until_a_write(tmp_path):
+    """A repeated query on unchanged data is answered from the cache and revalidates with 304;
+    a write changes the answer and the ETag."""
+    store = OxigraphStore(tmp_path / "store")
+    store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/p> 1 } }")
+    settings = Settings(store=str(store.path), admin_token="cache-test-token", query_workers=1)
+    count = {"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }"}
+    with running_server(settings, store) as url:
+        first = httpx.get(url + "/sparql", params=count, timeout=60)
+        etag = first.headers["etag"]
+        again = httpx.get(url + "/sparql", params=count, headers={"if-none-match": etag}, timeout=60)
+        assert again.status_code == 304 and again.headers["etag"] == etag
+        write = httpx.post(
+            url + "/graphs",
+            params={"graph": "http://example.org/g"},
+            content="<http://example.org/b> <http://example.org/p> 2 .",
+            headers={"content-type": "text/turtle", "authorization": "Bearer cache-test-token"},
+            timeout=60,
+        )
+        assert write.status_code in (200, 201, 204), write.text
+        after = httpx.get(url + "/sparql", params=count, headers={"if-none-match": etag}, timeout=60)
+        assert after.status_code == 200 and after.headers["etag"] != etag
+        assert after.json()["results"]["bindings"][0]["n"]["value"] == "2"
+    store.close()

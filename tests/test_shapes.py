@@ -8,7 +8,6 @@ that the bundled data conforms is tested in test_data.py and test_cli.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import rdflib
@@ -22,7 +21,6 @@ from shape_variants import (
     VIOLATIONS,
     WARNINGS,
     Variant,
-    prepared_queries,
 )
 
 from bioplan import layout, validation
@@ -91,12 +89,6 @@ def local(shape) -> str:
 
 
 SHAPES = sorted(all_shapes(_shapes_graph()), key=str)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _fast_sparql() -> Iterator[None]:
-    with prepared_queries():
-        yield
 
 
 @pytest.fixture(scope="session")

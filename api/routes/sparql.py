@@ -87,6 +87,9 @@ async def sparql(request: Request) -> Response:
         max_rows=services.settings.max_rows,
         base_iri=services.settings.base_iri,
     )
+    etag = services.engine.etag(job)
+    if etag is not None and etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
     try:
         output = await services.engine.run(job)
     except QueryError as error:
@@ -94,6 +97,8 @@ async def sparql(request: Request) -> Response:
     except QueryTimeout as error:
         raise ApiError(503, "timeout", str(error)) from error
     headers = {"Vary": "Accept"}
+    if etag is not None:
+        headers["ETag"] = etag
     if output.truncated:
         headers["X-Result-Truncated"] = f"true; limit={services.settings.max_rows}"
     return Response(output.body, media_type=output.format.content_type(), headers=headers)
