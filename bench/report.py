@@ -1,0 +1,235 @@
+"""One table, the ratios of ours to each anchor, and the issue's targets as pass/fail rows.
+
+Nothing here asserts: a target that is missed is printed as missed, with the ratio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bench.measure import Query
+from bench.systems import FLOOR, OURS, OXIGRAPH, RDFLIB, SYSTEMS, Outcome
+
+GIB_KIB = 1024 * 1024
+ANCHORS = (FLOOR, OXIGRAPH, RDFLIB)
+SHORT = {FLOOR: "floor", OURS: "ours", OXIGRAPH: "oxigraph", RDFLIB: "rdflib"}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    goal: str
+    measured: str
+    passed: bool | None  # None: not measured
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b not in (None, 0) else None
+
+
+def _fmt_ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}x"
+
+
+def _cell(latency: dict | None) -> str:
+    if not latency or latency.get("median_ms") is None:
+        return "failed" if latency else "–"
+    runs = latency["runs"]
+    note = f" [n={runs}]" if runs < 20 else ""
+    return f"{latency['median_ms']:.1f} ({latency['p95_ms']:.1f}){note}"
+
+
+def _median(outcomes: dict[str, Outcome], system: str, query: str) -> float | None:
+    outcome = outcomes.get(system)
+    entry = outcome.latency.get(query) if outcome else None
+    return entry.get("median_ms") if entry else None
+
+
+def size_mismatches(outcomes: dict[str, Outcome], queries: list[Query]) -> list[str]:
+    """Queries whose answers differ in size between systems (a truncation, a bug, or a timeout)."""
+    problems = []
+    for query in queries:
+        sizes = {
+            SHORT[s]: o.latency[query.name]["size"]
+            for s, o in outcomes.items()
+            if query.name in o.latency and o.latency[query.name]["size"] >= 0
+        }
+        if len(set(sizes.values())) > 1:
+            problems.append(f"{query.name}: " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
+    return problems
+
+
+def latency_table(outcomes: dict[str, Outcome], queries: list[Query]) -> list[str]:
+    present = [s for s in SYSTEMS if s in outcomes]
+    header = ["query", "rows", *(SHORT[s] for s in present), *(f"ours÷{SHORT[a]}" for a in ANCHORS if a in outcomes)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for query in queries:
+        size = next(
+            (
+                o.latency[query.name]["size"]
+                for o in outcomes.values()
+                if o.latency.get(query.name, {}).get("size", -1) >= 0
+            ),
+            -1,
+        )
+        ours = _median(outcomes, OURS, query.name)
+        cells = [query.name, str(size), *(_cell(outcomes[s].latency.get(query.name)) for s in present)]
+        cells += [_fmt_ratio(_ratio(ours, _median(outcomes, a, query.name))) for a in ANCHORS if a in outcomes]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def system_table(outcomes: dict[str, Outcome]) -> list[str]:
+    lines = [
+        "| system | load (s) | how | start (s) | throughput (req/s, errors) | peak RSS (MiB) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for system in SYSTEMS:
+        o = outcomes.get(system)
+        if o is None:
+            continue
+        flow = o.throughput
+        flow_text = f"{flow['requests_per_s']:.1f} ({flow['errors']} errors)" if flow else "–"
+        load = f"{o.load_s:.1f}" if o.load_s is not None else "–"
+        start = f"{o.start_s:.1f}" if o.start_s is not None else "–"
+        lines.append(f"| {system} | {load} | {o.load_note} | {start} | {flow_text} | {o.peak_rss_kib / 1024:.0f} |")
+        if o.validated_load_s is not None or o.validated_load_note:
+            value = f"{o.validated_load_s:.1f}" if o.validated_load_s is not None else "–"
+            lines.append(f"| {system} (validated load) | {value} | {o.validated_load_note} | | | |")
+        if o.validation_s is not None or o.validation_note:
+            value = f"{o.validation_s:.1f}" if o.validation_s is not None else "–"
+            lines.append(f"| {system} (SHACL only) | {value} | {o.validation_note} | | | |")
+    return lines
+
+
+def targets(outcomes: dict[str, Outcome], queries: list[Query]) -> list[Target]:
+    ours, oxi = outcomes.get(OURS), outcomes.get(OXIGRAPH)
+    found: list[Target] = []
+    if ours and oxi:
+        ratios = {q.name: _ratio(_median(outcomes, OURS, q.name), _median(outcomes, OXIGRAPH, q.name)) for q in queries}
+        known = {k: v for k, v in ratios.items() if v is not None}
+        slower = sorted(((v, k) for k, v in known.items() if v > 1), reverse=True)
+        found.append(
+            Target(
+                "every query's median <= Oxigraph server's",
+                "ratio <= 1.00 for all",
+                f"{len(known) - len(slower)}/{len(known)} at or below; worst "
+                + (", ".join(f"{k} {v:.2f}x" for v, k in slower[:3]) or "none"),
+                bool(known) and not slower and len(known) == len(queries),
+            )
+        )
+    if ours and ours.repeated:
+        rep = ours.repeated
+        plain = rep["plain"]["median_ms"]
+        cond = rep["conditional"]["median_ms"] if rep.get("conditional") else None
+        found.append(
+            Target(
+                f"repeated query ({rep['query']}) on unchanged data",
+                "< 5 ms",
+                f"{plain:.1f} ms" if plain is not None else "failed",
+                plain is not None and plain < 5,
+            )
+        )
+        found.append(
+            Target(
+                "ETag / If-None-Match answered 304",
+                "ETag sent and 304 on a match",
+                f"ETag {'present' if rep['etag'] else 'absent'}; {rep['not_modified']} × 304"
+                + (f", {cond:.1f} ms" if cond is not None else ""),
+                bool(rep["etag"]) and rep["not_modified"] > 0,
+            )
+        )
+    if ours and oxi and ours.throughput and oxi.throughput:
+        ratio = _ratio(ours.throughput["requests_per_s"], oxi.throughput["requests_per_s"])
+        errors = ours.throughput["errors"]
+        found.append(
+            Target(
+                f"throughput, {ours.throughput['clients']} clients",
+                ">= 1.70x Oxigraph server, 0 errors",
+                f"{_fmt_ratio(ratio)} ({ours.throughput['requests_per_s']:.1f} vs {oxi.throughput['requests_per_s']:.1f} req/s), {errors} errors",
+                ratio is not None and ratio >= 1.7 and errors == 0,
+            )
+        )
+    if ours and oxi and oxi.load_s:
+        ratio = _ratio(ours.load_s, oxi.load_s)
+        found.append(
+            Target(
+                "load time (bulk path, what is served)",
+                "<= 1.50x oxigraph load",
+                f"{_fmt_ratio(ratio)} ({ours.load_s:.1f} s vs {oxi.load_s:.1f} s)" if ours.load_s else "failed",
+                ratio is not None and ratio <= 1.5,
+            )
+        )
+        ratio = _ratio(ours.validated_load_s, oxi.load_s)
+        if ours.validated_load_s is not None:
+            measured = f"{_fmt_ratio(ratio)} ({ours.validated_load_s:.1f} s vs {oxi.load_s:.1f} s)"
+        else:
+            measured = ours.validated_load_note or "not run at this size (see --validated-load-max-quads)"
+        if ours.validation_s is not None:
+            measured += f"; SHACL validation of one province alone: {ours.validation_s:.0f} s"
+        found.append(
+            Target(
+                "load time (bioplan load, SHACL-validated)",
+                "<= 1.50x oxigraph load",
+                measured,
+                None
+                if ours.validated_load_s is None and not ours.validated_load_note
+                else bool(ratio and ratio <= 1.5),
+            )
+        )
+    if ours and ours.peak_rss_kib:
+        found.append(
+            Target(
+                "peak memory (server process tree)",
+                "< 1.5 GiB",
+                f"{ours.peak_rss_kib / GIB_KIB:.2f} GiB",
+                ours.peak_rss_kib < 1.5 * GIB_KIB,
+            )
+        )
+    return found
+
+
+def target_table(found: list[Target]) -> list[str]:
+    lines = ["| target | goal | measured | |", "|---|---|---|---|"]
+    for t in found:
+        verdict = "–" if t.passed is None else ("pass" if t.passed else "MISS")
+        lines.append(f"| {t.name} | {t.goal} | {t.measured} | {verdict} |")
+    return lines
+
+
+def markdown(outcomes: dict[str, Outcome], queries: list[Query], context: dict) -> str:
+    parts = [
+        "# vn-bioplan benchmark",
+        "",
+        ", ".join(f"{k}: {v}" for k, v in context.items()),
+        "",
+        "Latency in ms: median (p95) over the timed runs after warm-up; [n=...] when fewer than 20 "
+        "fitted the time budget. Every request text is unique unless the run says otherwise "
+        "(no result cache can answer it); the repeated-query row measures caching.",
+        "",
+        *latency_table(outcomes, queries),
+        "",
+        *system_table(outcomes),
+        "",
+        "## Targets (issue 3)",
+        "",
+        *target_table(targets(outcomes, queries)),
+    ]
+    mismatches = size_mismatches(outcomes, queries)
+    if mismatches:
+        parts += ["", "## Answers that differ in size", "", *(f"- {m}" for m in mismatches)]
+    errors = [f"- {o.system}: {o.error}" for o in outcomes.values() if o.error]
+    failed = [
+        f"- {o.system} / {name}: {entry['error']}"
+        for o in outcomes.values()
+        for name, entry in o.latency.items()
+        if entry.get("error")
+    ]
+    failed += [
+        f"- {o.system} / throughput: {o.throughput['errors']} errors, first: {o.throughput['first_error']}"
+        for o in outcomes.values()
+        if o.throughput and o.throughput.get("first_error")
+    ]
+    if errors or failed:
+        parts += ["", "## Errors", "", *errors, *failed]
+    return "\n".join(parts) + "\n"

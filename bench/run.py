@@ -1,0 +1,129 @@
+"""`make bench`: generate the data, then measure the four systems one after the other on it,
+print one table and write it to bench/results/latest.md and latest.json.
+
+    .venv/bin/python -m bench.run --scale 0.1          # the default: about 200,000 triples
+    .venv/bin/python -m bench.run --scale 1.0          # about two million
+    .venv/bin/python -m bench.run --systems ours,oxigraph --runs 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from bench import generate, measure, report, systems
+from bench.dataset import write_nquads
+from bioplan import layout
+
+HERE = Path(__file__).resolve().parent
+NAMES = {"floor": systems.FLOOR, "ours": systems.OURS, "oxigraph": systems.OXIGRAPH, "rdflib": systems.RDFLIB}
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=0.1, help="1.0 is about two million triples (default 0.1)")
+    parser.add_argument("--seed", type=int, default=generate.SEED)
+    parser.add_argument("--systems", default="floor,ours,oxigraph,rdflib", help="comma-separated: " + ",".join(NAMES))
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--budget-s", type=float, default=30, help="time budget per query and system (default 30)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--duration-s", type=float, default=20, help="throughput window (default 20)")
+    parser.add_argument("--no-bust", action="store_true", help="send identical query texts (a cache may answer)")
+    parser.add_argument(
+        "--validated-load-max-quads", type=int, default=250_000,
+        help="also time `bioplan load` (with SHACL validation of everything) up to this size (default 250000)",
+    )  # fmt: skip
+    parser.add_argument("--validated-load-timeout-s", type=float, default=300)
+    parser.add_argument(
+        "--validate-timeout-s", type=float, default=600, help="limit of `bioplan validate` of one province"
+    )
+    parser.add_argument("--work", type=Path, default=layout.PROJECT_ROOT / "var" / "bench")
+    parser.add_argument("--results", type=Path, default=HERE / "results")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    chosen = [NAMES[name.strip()] for name in args.systems.split(",") if name.strip()]
+    work = args.work.resolve()
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+
+    data = work / f"data-{args.scale:g}"
+    summary = generate.generate(data, args.scale, args.seed)
+    dataset = write_nquads(data, work / f"dataset-{args.scale:g}.nq")
+    print(
+        f"generated {dataset.quads} quads: {summary.provinces} provinces, {summary.plans} plans, {summary.tasks} tasks",
+        flush=True,
+    )
+
+    settings = systems.Settings(
+        work=work,
+        dataset=dataset.nquads,
+        sources=dataset.sources,
+        queries=measure.load_queries(HERE / "queries"),
+        runs=args.runs,
+        warmup=args.warmup,
+        budget_s=args.budget_s,
+        clients=args.clients,
+        duration_s=args.duration_s,
+        bust=not args.no_bust,
+        validated_load=dataset.quads <= args.validated_load_max_quads,
+        validated_load_timeout_s=args.validated_load_timeout_s,
+        sample_province=(data / "national", data / "provinces" / "ha-noi"),
+        validate_timeout_s=args.validate_timeout_s,
+    )
+    outcomes: dict[str, systems.Outcome] = {}
+    for system in chosen:
+        print(f"{system} ...", flush=True)
+        outcomes[system] = systems.RUNNERS[system](settings)
+
+    context = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "scale": args.scale,
+        "quads": dataset.quads,
+        "cores": os.cpu_count(),
+        "load average before/after": f"{load_before[0]:.1f}/{os.getloadavg()[0]:.1f}",
+        "runs": args.runs,
+        "clients": args.clients,
+        "throughput window (s)": args.duration_s,
+        "unique query texts": not args.no_bust,
+        "python": platform.python_version(),
+        "pyoxigraph": _version("pyoxigraph"),
+        "oxigraph": _version("oxigraph"),
+        "rdflib": _version("rdflib"),
+        "rdflib-endpoint": _version("rdflib-endpoint"),
+        "wall time (s)": round(time.perf_counter() - started),
+    }
+    text = report.markdown(outcomes, settings.queries, context)
+    print("\n" + text)
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "latest.md").write_text(text, encoding="utf-8")
+    found = report.targets(outcomes, settings.queries)
+    payload = {
+        "context": context,
+        "queries": {q.name: {"title": q.title, "kind": q.kind} for q in settings.queries},
+        "systems": {name: outcome.as_dict() for name, outcome in outcomes.items()},
+        "targets": [t.__dict__ for t in found],
+        "answer_size_mismatches": report.size_mismatches(outcomes, settings.queries),
+    }
+    (args.results / "latest.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"written to {args.results / 'latest.md'} and latest.json")
+
+
+if __name__ == "__main__":
+    main()

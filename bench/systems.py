@@ -1,0 +1,219 @@
+"""The four systems, each loaded, started, measured and stopped the same way.
+
+- floor: pyoxigraph in memory, in a child process (bench/inprocess.py);
+- ours: `bioplan serve --store DIR --port P`, as a user starts it, over a store loaded first;
+- oxigraph: `oxigraph load` then `oxigraph serve --union-default-graph` (PyPI `oxigraph`);
+- rdflib: `rdflib-endpoint serve DATASET.nq` (PyPI `rdflib-endpoint`: an rdflib Dataset of the
+  same quads, default graph the union, as ours and Oxigraph's are).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bench import measure
+from bench.processes import Server, free_port, timed_run
+
+BIN = Path(sys.executable).parent
+PROBE = "ASK { ?s ?p ?o }"
+FLOOR, OURS, OXIGRAPH, RDFLIB = "pyoxigraph in-process", "bioplan serve", "oxigraph server", "rdflib-endpoint"
+SYSTEMS = (FLOOR, OURS, OXIGRAPH, RDFLIB)
+
+
+@dataclass
+class Settings:
+    work: Path
+    dataset: Path  # N-Quads
+    sources: tuple[Path, ...]  # Turtle sources of the same data, for `bioplan load`
+    queries: list[measure.Query]
+    runs: int = 20
+    warmup: int = 2
+    budget_s: float = 30
+    clients: int = 8
+    duration_s: float = 20
+    bust: bool = True
+    validated_load: bool = True  # also time `bioplan load` (SHACL validation included)
+    validated_load_timeout_s: float = 300
+    sample_province: tuple[Path, ...] = ()  # validated alone with `bioplan validate`: the cost per province
+    validate_timeout_s: float = 600
+    start_timeout_s: float = 900
+    repeat_query: str = "dashboard-province-waste"
+
+
+@dataclass
+class Outcome:
+    system: str
+    load_s: float | None = None
+    load_note: str = ""
+    validated_load_s: float | None = None  # ours only: `bioplan load`, validation included
+    validated_load_note: str = ""
+    validation_s: float | None = None  # ours only: `bioplan validate` of one province
+    validation_note: str = ""
+    start_s: float | None = None
+    peak_rss_kib: int = 0
+    latency: dict[str, dict] = field(default_factory=dict)
+    throughput: dict | None = None
+    repeated: dict | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _probe(endpoint: str):
+    def ready() -> bool:
+        try:
+            response = httpx.post(
+                endpoint, content=PROBE, timeout=5,
+                headers={"Content-Type": "application/sparql-query", "Accept": measure.SELECT_JSON},
+            )  # fmt: skip
+            return response.status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    return ready
+
+
+def _measure_http(outcome: Outcome, endpoint: str, settings: Settings) -> None:
+    client = measure.HttpClient(endpoint)
+    try:
+        for query in settings.queries:
+            result = measure.latency(client, query, settings.runs, settings.warmup, settings.budget_s, settings.bust)
+            outcome.latency[query.name] = result.as_dict()
+            print(f"  {outcome.system:24} {query.name:30} {_ms(result.median)}", flush=True)
+        repeat = next((q for q in settings.queries if q.name == settings.repeat_query), settings.queries[0])
+        outcome.repeated = measure.repeated(client, repeat, settings.runs, settings.budget_s).as_dict()
+    finally:
+        client.close()
+    flow = measure.throughput(
+        lambda: measure.HttpClient(endpoint), settings.queries, settings.clients, settings.duration_s
+    )
+    outcome.throughput = flow.as_dict()
+    print(f"  {outcome.system:24} throughput: {flow.per_second:.1f} req/s, {flow.errors} errors", flush=True)
+
+
+def _ms(value: float | None) -> str:
+    return "failed" if value is None else f"{value:.1f} ms"
+
+
+def _serve_and_measure(outcome: Outcome, name: str, argv: list[str], endpoint: str, settings: Settings) -> None:
+    server = Server.spawn(name, argv, settings.work / "logs" / f"{name}.log")
+    try:
+        outcome.start_s = server.wait_ready(_probe(endpoint), settings.start_timeout_s)
+        _measure_http(outcome, endpoint, settings)
+    except Exception as error:
+        outcome.error = f"{type(error).__name__}: {error}"
+    finally:
+        outcome.peak_rss_kib = server.stop()
+
+
+def run_floor(settings: Settings) -> Outcome:
+    outcome = Outcome(FLOOR)
+    result_file = settings.work / "floor.json"
+    argv = [
+        sys.executable, "-m", "bench.inprocess", str(settings.dataset), str(result_file),
+        "--runs", str(settings.runs), "--warmup", str(settings.warmup), "--budget-s", str(settings.budget_s),
+        "--clients", str(settings.clients), "--duration-s", str(settings.duration_s),
+        *([] if settings.bust else ["--no-bust"]),
+    ]  # fmt: skip
+    elapsed, code, peak = timed_run(argv, settings.work / "logs" / "floor.log", timeout_s=7200)
+    outcome.peak_rss_kib = peak
+    if code != 0:
+        outcome.error = f"exited with {code} after {elapsed:.0f} s; see {settings.work / 'logs' / 'floor.log'}"
+        return outcome
+    result = json.loads(result_file.read_text())
+    outcome.load_s, outcome.load_note = result["load_s"], "Store.bulk_load into memory"
+    outcome.latency, outcome.throughput = result["latency"], result["throughput"]
+    return outcome
+
+
+def run_ours(settings: Settings) -> Outcome:
+    outcome = Outcome(OURS)
+    logs = settings.work / "logs"
+    if settings.validated_load:
+        validated = _fresh(settings.work / "stores" / "ours-validated")
+        argv = [str(BIN / "bioplan"), "load", "--store", str(validated), *map(str, settings.sources)]
+        elapsed, code, _ = timed_run(argv, logs / "ours-validated-load.log", settings.validated_load_timeout_s)
+        outcome.validated_load_s = elapsed if code == 0 else None
+        outcome.validated_load_note = (
+            "bioplan load: read, SHACL-validate, write" if code == 0
+            else f"did not finish (exit {code}) within {settings.validated_load_timeout_s:.0f} s"
+        )  # fmt: skip
+        shutil.rmtree(validated, ignore_errors=True)
+    if settings.sample_province:
+        argv = [str(BIN / "bioplan"), "validate", *map(str, settings.sample_province)]
+        elapsed, code, _ = timed_run(argv, logs / "ours-validate-province.log", settings.validate_timeout_s)
+        where = f"bioplan validate {settings.sample_province[-1].name} (one province, with the shared context)"
+        if code in (0, 1):
+            outcome.validation_s = elapsed
+            outcome.validation_note = where + ("" if code == 0 else ": VIOLATIONS, see the log")
+        else:
+            outcome.validation_note = (
+                f"{where}: did not finish (exit {code}) within {settings.validate_timeout_s:.0f} s"
+            )
+    # The store served is written through pyoxigraph's bulk loader, the same path `oxigraph load` takes.
+    store = _fresh(settings.work / "stores" / "ours")
+    code_text = (
+        "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); "
+        "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush()"
+    )
+    elapsed, code, _ = timed_run(
+        [sys.executable, "-c", code_text, str(store), str(settings.dataset)], logs / "ours-load.log", 7200
+    )
+    if code != 0:
+        outcome.error = f"bulk load failed (exit {code}); see {logs / 'ours-load.log'}"
+        return outcome
+    outcome.load_s, outcome.load_note = elapsed, "Store(dir).bulk_load (no validation)"
+    port = free_port()
+    argv = [str(BIN / "bioplan"), "serve", "--store", str(store), "--port", str(port)]
+    _serve_and_measure(outcome, "ours", argv, f"http://127.0.0.1:{port}/sparql", settings)
+    return outcome
+
+
+def run_oxigraph(settings: Settings) -> Outcome:
+    outcome = Outcome(OXIGRAPH)
+    store = _fresh(settings.work / "stores" / "oxigraph")
+    logs = settings.work / "logs"
+    argv = [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(settings.dataset)]
+    elapsed, code, _ = timed_run(argv, logs / "oxigraph-load.log", 7200)
+    if code != 0:
+        outcome.error = f"oxigraph load failed (exit {code}); see {logs / 'oxigraph-load.log'}"
+        return outcome
+    outcome.load_s, outcome.load_note = elapsed, "oxigraph load"
+    port = free_port()
+    argv = [
+        str(BIN / "oxigraph"),
+        "serve",
+        "--location",
+        str(store),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
+    _serve_and_measure(outcome, "oxigraph", argv, f"http://127.0.0.1:{port}/query", settings)
+    return outcome
+
+
+def run_rdflib(settings: Settings) -> Outcome:
+    outcome = Outcome(RDFLIB)
+    port = free_port()
+    argv = [str(BIN / "rdflib-endpoint"), "serve", str(settings.dataset), "--host", "127.0.0.1", "--port", str(port)]
+    _serve_and_measure(outcome, "rdflib-endpoint", argv, f"http://127.0.0.1:{port}/", settings)
+    # It parses the file at start-up: its load time is its start-up time.
+    outcome.load_s, outcome.load_note = outcome.start_s, "parse into an rdflib Dataset at start-up"
+    return outcome
+
+
+RUNNERS = {FLOOR: run_floor, OURS: run_ours, OXIGRAPH: run_oxigraph, RDFLIB: run_rdflib}
+
+
+def _fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
