@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
@@ -11,8 +10,8 @@ from api.protocol import QUERY, accept_quality, read_operation
 from api.service_description import service_description
 from bioplan import formats
 from bioplan.engine import QueryJob, QueryRefused, QueryTimeout, check_services
-from bioplan.query import QueryError, parse_position
-from bioplan.sparql_text import query_form, service_endpoints
+from bioplan.query import QueryError, syntax_error
+from bioplan.sparql_text import query_form
 
 router = APIRouter()
 
@@ -39,19 +38,6 @@ def dataset(params: dict[str, list[str]]) -> tuple[tuple[str, ...] | None, tuple
     if not default_graphs and not named_graphs:
         return None, None
     return default_graphs, named_graphs
-
-
-def syntax_error(query: str, base_iri: str | None) -> QueryError | None:
-    """The query's syntax error, if any, found by preparing it over an empty store, where there
-    is nothing to evaluate. A query with SERVICE is not tried: that would call the endpoint."""
-    if service_endpoints(query):
-        return None
-    try:
-        ox.Store().query(query, base_iri=base_iri)
-    except SyntaxError as error:
-        line, column = parse_position(str(error))
-        return QueryError(f"malformed query: {error}", line, column)
-    return None
 
 
 @router.api_route("/sparql", methods=["GET", "POST", "HEAD"], summary="SPARQL 1.1 query")
