@@ -27,6 +27,7 @@ import httpx
 import pyoxigraph as ox
 
 from bioplan.settings import Settings
+from bioplan.sparql_text import replace_graphs_update, sparql_term
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
@@ -93,24 +94,6 @@ def derived_urls(query_url: str) -> tuple[str, str | None]:
 def form(pairs: list[tuple[str, str]]) -> bytes:
     """A form body; parameters like default-graph-uri repeat, which a dict cannot say."""
     return urlencode(pairs, encoding="utf-8").encode("ascii")
-
-
-def sparql_term(term) -> str:
-    """A term as SPARQL text; pyoxigraph writes N-Triples syntax, which SPARQL reads (quoted triples aside)."""
-    if isinstance(term, ox.Triple):
-        return f"<< {sparql_term(term.subject)} {sparql_term(term.predicate)} {sparql_term(term.object)} >>"
-    return str(term)
-
-
-def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Quad]]) -> str:
-    """One SPARQL update replacing each graph: one request, so one transaction on the endpoint."""
-    operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
-    blocks = []
-    for name, quads in graphs.items():
-        body = "\n".join(f"{sparql_term(q.subject)} {q.predicate} {sparql_term(q.object)} ." for q in quads)
-        blocks.append(f"GRAPH <{name}> {{\n{body}\n}}")
-    operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
-    return " ;\n".join(operations)
 
 
 def values_clause(bindings: Mapping) -> str:

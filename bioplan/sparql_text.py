@@ -1,8 +1,11 @@
-"""What can be told about a SPARQL string without evaluating it: its form and risky clauses."""
+"""SPARQL as text: what can be told about a query without evaluating it, and the updates we write."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph as ox
 
 # Strings, IRIs and comments are blanked out first so a keyword inside them does not count.
 _LEXICAL = re.compile(
@@ -44,3 +47,21 @@ def service_endpoints(query: str) -> list[str]:
 def load_sources(update: str) -> list[str]:
     """The sources of LOAD operations in an update."""
     return [m.group(1).strip("<>") for m in _LOAD.finditer(_mask(update))]
+
+
+def sparql_term(term) -> str:
+    """A term as SPARQL text; pyoxigraph writes N-Triples syntax, which SPARQL reads (quoted triples aside)."""
+    if isinstance(term, ox.Triple):
+        return f"<< {sparql_term(term.subject)} {sparql_term(term.predicate)} {sparql_term(term.object)} >>"
+    return str(term)
+
+
+def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Quad]]) -> str:
+    """One SPARQL update replacing each graph: one update is one transaction, locally or remotely."""
+    operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+    blocks = []
+    for name, quads in graphs.items():
+        body = "\n".join(f"{sparql_term(q.subject)} {q.predicate} {sparql_term(q.object)} ." for q in quads)
+        blocks.append(f"GRAPH <{name}> {{\n{body}\n}}")
+    operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
+    return " ;\n".join(operations)

@@ -8,6 +8,8 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from bioplan.sparql_text import replace_graphs_update
+
 
 class Store(Protocol):
     """What the rest of the code needs from a triple store."""
@@ -66,13 +68,7 @@ class OxigraphStore:
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         # One SPARQL update is one transaction: every graph is replaced, or none is.
-        operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
-        blocks = []
-        for name, quads in graphs.items():
-            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            blocks.append(f"GRAPH <{name}> {{\n{body}\n}}")
-        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
-        self._store.update(" ;\n".join(operations))
+        self._store.update(replace_graphs_update(graphs))
         self._store.flush()
 
     def named_graphs(self) -> list[str]:
