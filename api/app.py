@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from api import errors
 from api.limits import BodySizeLimit
 from api.routes import graphs, sparql, update
-from bioplan.engine import DirectEngine, PooledEngine
+from bioplan.engine import DirectEngine, EmbeddedEngine
 from bioplan.settings import Settings
 from bioplan.store import OxigraphStore, Store, open_store
 from bioplan.writes import WriteService
@@ -23,7 +23,7 @@ class Services:
 
     settings: Settings
     store: Store
-    engine: PooledEngine | DirectEngine
+    engine: EmbeddedEngine | DirectEngine
     writes: WriteService
 
 
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     owns_store = store is None
     store = store if store is not None else open_store(settings.store, settings=settings)
     if isinstance(store, OxigraphStore):
-        engine = PooledEngine(store, workers=settings.query_workers, timeout_s=settings.query_timeout_s)
+        engine = EmbeddedEngine(store, workers=settings.query_workers, timeout_s=settings.query_timeout_s)
     else:
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
     services = Services(settings, store, engine, WriteService(settings, store, engine))

@@ -1,245 +1,200 @@
 """Running SPARQL queries safely: a time limit that really stops the work, a row cap, no
-outbound network.
+outbound network, and answers of repeated queries from a cache.
 
-pyoxigraph cannot cancel a running query, so queries run in worker processes that the engine
-kills and replaces when a query overruns. Each worker serves from an in-memory copy of the
-dataset, loaded from an N-Quads snapshot that the writer refreshes after every accepted write
-(the data fits in memory: durability lives in the on-disk store, speed in the workers).
+pyoxigraph cannot cancel a running query, so the embedded store's queries run in a child
+process (bioplan.query_process) that the engine kills and replaces when a query overruns; the
+queries running beside it are sent again to the replacement. The child serves from an
+in-memory copy of the dataset: loaded from an N-Quads dump of the on-disk store when it starts,
+then kept current by the writer, which sends it each graph it has replaced (the data fits in
+memory: durability lives in the on-disk store, speed in the copy).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import itertools
 import multiprocessing
-import os
 import secrets
 import tempfile
 import threading
+import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from bioplan import formats
-from bioplan.query import QueryError, parse_position
-from bioplan.results import QueryOutput, capped, write_boolean, write_graph, write_solutions
-from bioplan.sparql_text import service_endpoints
-
-# A default graph that names no graph at all: the protocol's empty default graph.
-_EMPTY_GRAPH = "urn:x-bioplan:empty-default-graph"
-_MERGED_GRAPH = "urn:x-bioplan:merged-default-graph"
+from bioplan import query_process
+from bioplan.evaluation import QueryJob, execute_job
+from bioplan.query import QueryError
+from bioplan.results import QueryOutput
 
 
 class QueryTimeout(Exception):
     """The query ran past the time limit and was stopped."""
 
 
-class QueryRefused(Exception):
-    """The query asks for something this endpoint does not do (SERVICE to an unlisted endpoint)."""
+class ProcessGone(Exception):
+    """The query process ended (killed after a timeout, or crashed) before answering."""
 
 
-@dataclass(frozen=True)
-class QueryJob:
-    query: str
-    format_name: str
-    default_graphs: tuple[str, ...] | None = None  # None: the union of all graphs
-    named_graphs: tuple[str, ...] | None = None  # None: every named graph
-    max_rows: int = 10_000
-    base_iri: str | None = None
+class _Channel:
+    """One running query process and the numbered messages in flight to it."""
 
-
-def check_services(query: str, allowlist: tuple[str, ...]) -> None:
-    for endpoint in service_endpoints(query):
-        if endpoint not in allowlist:
-            raise QueryRefused(f"SERVICE <{endpoint}> is not allowed: queries may not call other endpoints")
-
-
-def execute_job(store, job: QueryJob, *, union_in_default_graph: bool = False) -> QueryOutput:
-    """Evaluate ``job`` on a pyoxigraph store (or anything with its ``query`` signature).
-
-    ``union_in_default_graph``: the store is a worker's private copy whose default graph holds
-    the distinct union of its named graphs, and which may be changed to merge graphs. pyoxigraph
-    0.5.13 counts a triple once per graph holding it in a union or multi-graph default graph
-    (oxigraph#1919); a real merge does not.
-    """
-    kwargs: dict = {"base_iri": job.base_iri}
-    if job.default_graphs is None and job.named_graphs is None:
-        if not union_in_default_graph:
-            kwargs["use_default_graph_as_union"] = True
-    else:
-        defaults = job.default_graphs or (_EMPTY_GRAPH,)
-        if union_in_default_graph and len(set(defaults)) > 1:
-            defaults = (_merge_graphs(store, sorted(set(defaults))),)
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in defaults]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    try:
-        result = store.query(job.query, **kwargs)
-    except SyntaxError as error:
-        line, column = parse_position(str(error))
-        raise QueryError(f"malformed query: {error}", line, column) from error
-    fmt = formats.by_name(job.format_name)
-    if isinstance(result, ox.QueryBoolean):
-        return QueryOutput(write_boolean(bool(result), fmt), fmt.name)
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        solutions, truncated = capped(result, job.max_rows)
-        rows = [[s[v] for v in variables] for s in solutions]
-        return QueryOutput(write_solutions(variables, rows, fmt, truncated), fmt.name, truncated, len(rows))
-    body, truncated, count = write_graph(result, fmt, job.max_rows)
-    return QueryOutput(body, fmt.name, truncated, count)
-
-
-# ---------------------------------------------------------------------------------------------
-# Worker processes
-
-
-def _merge_graphs(store: ox.Store, graphs: list[str]) -> str:
-    """Copy the distinct triples of ``graphs`` into one scratch graph of a worker's store."""
-    values = " ".join(f"<{g}>" for g in graphs)
-    store.update(
-        f"DROP SILENT GRAPH <{_MERGED_GRAPH}> ; "
-        f"INSERT {{ GRAPH <{_MERGED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-    )
-    return _MERGED_GRAPH
-
-
-def _load_snapshot(path: str | None) -> ox.Store:
-    """A worker's in-memory copy: the named graphs, and their distinct union as default graph."""
-    store = ox.Store()
-    if path and os.path.exists(path):
-        store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return store
-
-
-def _worker_main(connection, snapshot: str | None, generation: int) -> None:  # runs in the child
-    store = _load_snapshot(snapshot)
-    connection.send(("ready", generation))
-    while True:
-        try:
-            message = connection.recv()
-        except EOFError:
-            return
-        kind, payload = message
-        if kind == "snapshot":
-            snapshot, generation = payload
-            store = _load_snapshot(snapshot)
-            connection.send(("ready", generation))
-            continue
-        try:
-            connection.send(("ok", execute_job(store, payload, union_in_default_graph=True)))
-        except QueryError as error:
-            connection.send(("query-error", (error.message, error.line, error.column)))
-        except Exception as error:  # reported to the parent, which maps it to a 500
-            connection.send(("error", f"{type(error).__name__}: {error}"))
-
-
-@dataclass
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    connection: object
-    generation: int
-
-
-@dataclass
-class WorkerPool:
-    """A fixed number of query workers; overrunning queries are killed with their worker."""
-
-    size: int = 2
-    timeout_s: float = 10.0
-    _context: object = field(default_factory=lambda: multiprocessing.get_context("spawn"))
-    _snapshot: str | None = None
-    _generation: int = 0
-    _idle: list[_Worker] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _available: threading.Semaphore | None = None
-    _tmpdir: tempfile.TemporaryDirectory | None = None
-
-    def start(self, store: ox.Store | None = None) -> None:
-        self._tmpdir = tempfile.TemporaryDirectory(prefix="bioplan-snapshots-")
-        if store is not None:
-            self.publish(store)
-        self._available = threading.Semaphore(self.size)
-        self._idle = [self._spawn() for _ in range(self.size)]
-
-    def _spawn(self) -> _Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=_worker_main, args=(child, self._snapshot, self._generation), daemon=True
+    def __init__(self, context, snapshot: str | None, threads: int):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=query_process.main, args=(child, snapshot, threads), daemon=True, name="bioplan-query"
         )
-        process.start()
+        self.process.start()
         child.close()
-        parent.recv()  # "ready": the snapshot is loaded
-        return _Worker(process, parent, self._generation)
+        self._ids = itertools.count(query_process.READY + 1)
+        self._pending: dict[int, Future] = {query_process.READY: Future()}
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True, name="bioplan-query-reader").start()
 
-    def publish(self, store) -> None:
-        """Write a new snapshot of ``store``; workers switch to it before their next query."""
+    def wait_ready(self) -> None:
+        self._pending[query_process.READY].result()
+
+    def request(self, kind: str, payload) -> Future:
+        future: Future = Future()
+        with self._lock:
+            message_id = next(self._ids)
+            self._pending[message_id] = future
+            try:
+                self.connection.send((message_id, kind, payload))
+            except OSError as error:
+                self._pending.pop(message_id, None)
+                future.set_exception(ProcessGone(str(error)))
+        return future
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message_id, kind, payload = self.connection.recv()
+            except (EOFError, OSError):
+                break
+            with self._lock:
+                future = self._pending.pop(message_id, None)
+            if future is not None:
+                _settle(future, result=(kind, payload))
+        with self._lock:
+            orphans, self._pending = list(self._pending.values()), {}
+        for future in orphans:
+            _settle(future, error=ProcessGone("the query process ended"))
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _settle(future: Future, result=None, error: BaseException | None = None) -> None:
+    try:  # a caller that gave up (timeout) may have cancelled it
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+    except InvalidStateError:
+        pass
+
+
+def _unwrap(kind: str, payload) -> QueryOutput | None:
+    if kind == "ok":
+        return payload
+    if kind == "query-error":
+        raise QueryError(*payload)
+    raise RuntimeError(payload)
+
+
+class QueryProcess:
+    """The embedded store's query process: started, fed writes, replaced when it overruns."""
+
+    def __init__(self, store, threads: int = 2, timeout_s: float = 10.0):
+        self.store = store  # the on-disk store, the source of every copy
+        self.threads, self.timeout_s = threads, timeout_s
+        self._context = multiprocessing.get_context("spawn")
+        self._channel: _Channel | None = None
+        self._ready = threading.Event()
+        self._replacing = threading.Lock()  # one replacement, or one write, at a time
+        self._tmpdir: tempfile.TemporaryDirectory | None = None
+
+    def start(self) -> None:
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="bioplan-snapshot-")
+        self._launch()
+
+    def _launch(self) -> None:
+        """Dump the on-disk store, start a process on the dump and wait until it has loaded it."""
         assert self._tmpdir is not None
-        with self._lock:
-            generation = self._generation + 1
-            path = Path(self._tmpdir.name) / f"snapshot-{generation}.nq"
-            store.dump(str(path), format=ox.RdfFormat.N_QUADS)
-            old, self._snapshot, self._generation = self._snapshot, str(path), generation
-        if old and old != self._snapshot:
-            # Workers that still need the old file have it open or are about to be refreshed.
-            threading.Timer(60, lambda: Path(old).unlink(missing_ok=True)).start()
+        snapshot = Path(self._tmpdir.name) / "snapshot.nq"
+        self.store.dump(str(snapshot), format=ox.RdfFormat.N_QUADS)
+        channel = _Channel(self._context, str(snapshot), self.threads)
+        channel.wait_ready()
+        snapshot.unlink(missing_ok=True)  # loaded: the copy lives in the process now
+        self._channel = channel
+        self._ready.set()
 
-    def _checkout(self) -> _Worker:
-        assert self._available is not None
-        self._available.acquire()
-        with self._lock:
-            worker = self._idle.pop()
-            snapshot, generation = self._snapshot, self._generation
-        if worker.generation != generation:
-            worker.connection.send(("snapshot", (snapshot, generation)))
-            worker.connection.recv()
-            worker.generation = generation
-        return worker
+    def _replace(self, failed: _Channel) -> None:
+        """Kill ``failed`` and start another, unless that was done already."""
+        with self._replacing:
+            if self._channel is not failed:
+                return
+            self._ready.clear()
+            self._channel = None
+            failed.kill()
+            self._launch()
 
-    def _checkin(self, worker: _Worker) -> None:
-        with self._lock:
-            self._idle.append(worker)
-        self._available.release()
+    def _current(self, deadline: float) -> _Channel:
+        if not self._ready.wait(max(0.0, deadline - time.monotonic())):
+            raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
+        channel = self._channel
+        assert channel is not None
+        return channel
 
-    def run(self, job: QueryJob) -> QueryOutput:
-        """Run ``job`` in a worker (blocking); QueryTimeout after ``timeout_s``."""
-        worker = self._checkout()
-        try:
-            worker.connection.send(("query", job))
-            if not worker.connection.poll(self.timeout_s):
-                worker.process.kill()
-                worker.process.join()
-                worker = self._spawn()
-                raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
-            kind, payload = worker.connection.recv()
-        except (EOFError, BrokenPipeError) as error:
-            worker = self._spawn()
-            raise RuntimeError("query worker died") from error
-        finally:
-            self._checkin(worker)
-        if kind == "ok":
-            return payload
-        if kind == "query-error":
-            raise QueryError(*payload)
-        raise RuntimeError(payload)
+    async def run(self, job: QueryJob) -> QueryOutput:
+        """Evaluate ``job``; QueryTimeout once ``timeout_s`` have passed."""
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + self.timeout_s
+        for attempt in (1, 2):  # a query killed with an overrunning neighbour runs once more
+            channel = self._channel if self._ready.is_set() else None
+            if channel is None:
+                channel = await loop.run_in_executor(None, self._current, deadline)
+            future = channel.request("query", job)
+            try:
+                kind, payload = await asyncio.wait_for(
+                    asyncio.wrap_future(future), timeout=max(0.0, deadline - time.monotonic())
+                )
+            except TimeoutError:
+                loop.run_in_executor(None, self._replace, channel)
+                raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped") from None
+            except ProcessGone:
+                if attempt == 2:
+                    raise RuntimeError("the query process ended twice while running this query") from None
+                await loop.run_in_executor(None, self._replace, channel)
+                continue
+            return _unwrap(kind, payload)
+        raise AssertionError("unreachable")
 
-    async def arun(self, job: QueryJob) -> QueryOutput:
-        return await asyncio.get_running_loop().run_in_executor(None, self.run, job)
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        """Send the writer's new graph contents; returns once queries see them."""
+        with self._replacing:
+            channel = self._channel
+            if channel is None:
+                return  # not started, or being replaced: the new copy is dumped after this write
+            # If it died, its replacement is dumped from the store, which has the write.
+            with contextlib.suppress(ProcessGone):
+                _unwrap(*channel.request("replace", {g: list(q) for g, q in graphs.items()}).result())
 
     def close(self) -> None:
-        with self._lock:
-            workers, self._idle = self._idle, []
-        for worker in workers:
-            worker.process.kill()
-            worker.process.join()
+        channel, self._channel = self._channel, None
+        self._ready.clear()
+        if channel is not None:
+            channel.kill()
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
-
-
-# ---------------------------------------------------------------------------------------------
-# Engines: what the service calls. One per backend, the rest of the code blind to which.
 
 
 class ResultCache:
@@ -289,21 +244,21 @@ class ResultCache:
             self._writes += 1
 
 
-class PooledEngine:
-    """Queries over the embedded store, in killable worker processes, with a result cache."""
+class EmbeddedEngine:
+    """Queries over the embedded store, in a killable query process, with a result cache."""
 
     def __init__(self, store, workers: int = 2, timeout_s: float = 10.0):
         self.store = store
-        self.pool = WorkerPool(size=workers, timeout_s=timeout_s)
+        self.process = QueryProcess(store, threads=workers, timeout_s=timeout_s)
         self.cache = ResultCache()
 
     def start(self) -> None:
-        self.pool.start(self.store)
+        self.process.start()
 
-    def refresh(self) -> None:
-        """Call after every accepted write: the next query sees it."""
+    def refresh(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        """Call after every accepted write with the graphs it replaced: the next query sees them."""
+        self.process.replace_graphs(graphs)
         self.cache.invalidate()
-        self.pool.publish(self.store)
 
     def etag(self, job: QueryJob) -> str | None:
         return self.cache.etag(job)
@@ -313,13 +268,13 @@ class PooledEngine:
         if cached is not None:
             return cached
         version = self.cache.version
-        output = await self.pool.arun(job)
+        output = await self.process.run(job)
         if self.cache.version == version:  # no write landed meanwhile
             self.cache.put(job, output)
         return output
 
     def close(self) -> None:
-        self.pool.close()
+        self.process.close()
 
 
 class DirectEngine:
@@ -332,8 +287,8 @@ class DirectEngine:
     def start(self) -> None:
         pass
 
-    def refresh(self) -> None:
-        pass
+    def refresh(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
+        pass  # the remote store is the only copy
 
     def etag(self, job: QueryJob) -> str | None:
         return None  # the remote store may change behind our back: no validator

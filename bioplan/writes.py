@@ -31,7 +31,7 @@ import pyoxigraph as ox
 import rdflib
 
 from bioplan.auth import Authenticator, Principal, Unauthenticated
-from bioplan.engine import QueryRefused
+from bioplan.evaluation import QueryRefused
 from bioplan.namespaces import graph_iri
 from bioplan.provenance import PROVENANCE_GRAPH, activity_quads
 from bioplan.query import QueryError, parse_position
@@ -464,7 +464,7 @@ class WriteService:
         writes[PROVENANCE_GRAPH] = [*self.store.graph_quads(PROVENANCE_GRAPH), *activity_quads(principal.name, named)]
         self.store.replace_graphs(writes)
         if self.engine is not None:
-            self.engine.refresh()
+            self.engine.refresh(writes)
         etags = {graph: graph_etag(lookup(graph)) for graph in named if lookup(graph)}
         created = tuple(sorted(g for g in named if not before.get(g) and lookup(g)))
         return WriteResult(named, etags, created)

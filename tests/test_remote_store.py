@@ -14,7 +14,7 @@ import pytest
 from oxigraph_server import running_oxigraph
 
 from bioplan import layout
-from bioplan.engine import QueryJob, execute_job
+from bioplan.evaluation import QueryJob, execute_job
 from bioplan.namespaces import graph_iri
 from bioplan.query import QueryError, execute, parse_position
 from bioplan.remote_store import RemoteStore, RemoteStoreError, UnionConvention, derived_urls
@@ -197,7 +197,7 @@ def test_malformed_query_reports_the_position_pyoxigraph_reports(backend):
 
 
 def test_the_query_engine_runs_jobs_on_the_store(filled):
-    """bioplan.engine.execute_job, as the service runs it: union, explicit dataset, errors."""
+    """bioplan.evaluation.execute_job, as the service runs it: union, explicit dataset, errors."""
     query = "SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
     union = json.loads(execute_job(filled, QueryJob(query, "json")).body)
     assert [b["s"]["value"] for b in union["results"]["bindings"]] == [EX + "d", EX + "s1", EX + "s2"]

@@ -9,7 +9,8 @@ from api.errors import ApiError
 from api.protocol import QUERY, accept_quality, read_operation
 from api.service_description import service_description
 from bioplan import formats
-from bioplan.engine import QueryJob, QueryRefused, QueryTimeout, check_services
+from bioplan.engine import QueryTimeout
+from bioplan.evaluation import QueryJob, QueryRefused, check_services
 from bioplan.query import QueryError, syntax_error
 from bioplan.sparql_text import query_form
 

@@ -1,0 +1,108 @@
+"""The embedded engine's query process: one in-memory copy kept current by the writer, an exact
+union default graph, and queries that outlive the process they were sent to.
+
+Each test runs the real engine (a spawned query process over a real on-disk store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from bioplan.engine import EmbeddedEngine, QueryTimeout
+from bioplan.evaluation import QueryJob
+from bioplan.store import OxigraphStore
+
+G1, G2 = "http://example.org/g1", "http://example.org/g2"
+S, P = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+COUNT = "SELECT (COUNT(*) AS ?n) (SUM(?o) AS ?total) WHERE { ?s <http://example.org/p> ?o }"
+SIXTY = "{ " + " ".join(map(str, range(60))) + " }"
+
+
+def cross_join(width: int) -> str:
+    """A query that counts 60**width rows: seconds for 4, forever for 6, whatever the data."""
+    names = [f"?v{i}" for i in range(width)]
+    values = " ".join(f"VALUES {name} {SIXTY}" for name in names)
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {values} FILTER({' + '.join(names)} > -1) }}"
+
+
+def quad(value: int, graph: str) -> ox.Quad:
+    return ox.Quad(
+        S,
+        P,
+        ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ox.NamedNode(graph),
+    )
+
+
+@pytest.fixture
+def engine(tmp_path):
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [quad(10, G1)], G2: [quad(10, G2)]})  # the same triple in two graphs
+    engine = EmbeddedEngine(store, workers=2, timeout_s=60)
+    engine.start()
+    yield engine
+    engine.close()
+    store.close()
+
+
+def run(engine, job: QueryJob) -> dict:
+    return json.loads(asyncio.run(engine.run(job)).body)
+
+
+def counted(engine, **dataset) -> tuple[int, int]:
+    binding = run(engine, QueryJob(COUNT, "json", **dataset))["results"]["bindings"][0]
+    return int(binding["n"]["value"]), int(binding["total"]["value"])
+
+
+def test_union_default_graph_counts_a_triple_in_two_graphs_once(engine):
+    assert counted(engine) == (1, 10)
+
+
+def test_default_graphs_named_together_are_merged(engine):
+    assert counted(engine, default_graphs=(G1, G2), named_graphs=()) == (1, 10)
+    assert counted(engine, default_graphs=(G1,), named_graphs=()) == (1, 10)
+
+
+def test_replaced_graphs_are_seen_by_the_next_query_and_the_union_stays_exact(engine):
+    engine.refresh({G2: [quad(5, G2)]})  # no triple is shared any more
+    assert counted(engine) == (2, 15)
+    engine.refresh({G2: [quad(5, G2), quad(10, G2)]})  # shared again
+    assert counted(engine) == (2, 15)
+    engine.refresh({G2: []})
+    assert counted(engine) == (1, 10)
+    assert counted(engine, default_graphs=(G2,), named_graphs=()) == (0, 0)
+
+
+def test_a_query_in_flight_when_its_process_is_killed_is_sent_again(engine):
+    first = engine.process._channel
+    answer: dict = {}
+    thread = threading.Thread(target=lambda: answer.update(run(engine, QueryJob(cross_join(4), "json"))))
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not first._pending and time.monotonic() < deadline:  # until the query is in flight
+        time.sleep(0.01)
+    assert first._pending
+    engine.process._replace(first)  # what a neighbour's timeout does to it
+    thread.join(120)
+    assert engine.process._channel is not first
+    assert answer["results"]["bindings"][0]["n"]["value"] == str(60**4)
+
+
+def test_an_overrunning_query_is_stopped_and_the_next_one_answered(tmp_path):
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [quad(1, G1)]})
+    engine = EmbeddedEngine(store, workers=1, timeout_s=1)
+    engine.start()
+    try:
+        with pytest.raises(QueryTimeout):
+            asyncio.run(engine.run(QueryJob(cross_join(6), "json")))
+        assert counted(engine) == (1, 1)
+    finally:
+        engine.close()
+        store.close()
