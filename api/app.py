@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodySizeLimit
-from api.routes import graphs, sparql, update
+from api.pages import Pages
+from api.routes import catalogue, graphs, resources, search, sparql, update
 from bioplan.engine import DirectEngine, EmbeddedEngine
 from bioplan.settings import Settings
 from bioplan.store import OxigraphStore, Store, open_store
@@ -25,6 +28,7 @@ class Services:
     store: Store
     engine: EmbeddedEngine | DirectEngine
     writes: WriteService
+    pages: Pages
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -35,7 +39,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         engine = EmbeddedEngine(store, workers=settings.query_workers, timeout_s=settings.query_timeout_s)
     else:
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
-    services = Services(settings, store, engine, WriteService(settings, store, engine))
+    services = Services(settings, store, engine, WriteService(settings, store, [engine]), Pages())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -59,6 +63,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(sparql.router)
     app.include_router(update.router)
     app.include_router(graphs.router)
+    app.include_router(search.router)
+    app.include_router(catalogue.router)
+    app.include_router(resources.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     app.add_middleware(
         CORSMiddleware,

@@ -5,8 +5,8 @@ WriteService. A write is computed before anything is stored: the graphs it would
 compared with the current ones, graph by graph; then it is refused if it changes a graph the
 caller may not write (Forbidden) or if the changed graphs, validated with the ontology and the
 national graph, would not conform (InvalidWrite, carrying the SHACL report). Otherwise every
-changed graph and the provenance record are written in one store transaction, and the query
-engine is refreshed so that the next query sees the write. Writes are serialised: one at a time.
+changed graph and the provenance record are written in one store transaction, and the copies of
+the data (the query process, the search index) are refreshed so that the next read sees the write. Writes are serialised: one at a time.
 
 Policies, in one place:
 - The default graph is the union of the named graphs (as for queries) and is read-only: a write
@@ -24,7 +24,7 @@ import hashlib
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -280,9 +280,11 @@ def _normalised(items: Iterable[ox.Quad | ox.Triple]) -> Triples:
 class WriteService:
     """Authorises, computes, checks, validates, commits and records writes. Built once per app."""
 
-    def __init__(self, settings: Settings, store: Store, engine=None):
+    def __init__(self, settings: Settings, store: Store, listeners: Sequence = ()):
         self.store = store
-        self.engine = engine  # anything with refresh(): called after every committed write
+        # Copies of the data (the query process, the search index): each gets refresh(graphs)
+        # with the new content of every graph a committed write replaced.
+        self.listeners = list(listeners)
         self.allowlist = tuple(settings.service_allowlist)
         admin = settings.admin_token.get_secret_value() if settings.admin_token is not None else None
         self.authenticator = Authenticator(admin, settings.tokens_file)
@@ -463,8 +465,8 @@ class WriteService:
         # The record goes in the same transaction as the write: no write without its record.
         writes[PROVENANCE_GRAPH] = [*self.store.graph_quads(PROVENANCE_GRAPH), *activity_quads(principal.name, named)]
         self.store.replace_graphs(writes)
-        if self.engine is not None:
-            self.engine.refresh(writes)
+        for listener in self.listeners:
+            listener.refresh(writes)
         etags = {graph: graph_etag(lookup(graph)) for graph in named if lookup(graph)}
         created = tuple(sorted(g for g in named if not before.get(g) and lookup(g)))
         return WriteResult(named, etags, created)

@@ -1,0 +1,76 @@
+"""HTML pages: one Jinja2 environment per app, the reader's language, one base layout.
+
+The language is chosen by `?lang=` (vi or en), then by Accept-Language, else Vietnamese. Every
+page extends `base.html`, which sets `<html lang>` and offers the switch to the other language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from api.protocol import accept_quality
+from bioplan.labels import DEFAULT_LANGUAGE, LANGUAGES
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def reader_language(request: Request) -> str:
+    """vi or en: the `lang` parameter, else the Accept-Language header, else vi."""
+    asked = request.query_params.get("lang", "").lower()
+    if asked in LANGUAGES:
+        return asked
+    header = request.headers.get("accept-language", "")
+    qualities = {
+        lang: accept_quality(header, lambda tag, lang=lang: tag == "*" or tag.split("-")[0] == lang)
+        for lang in LANGUAGES
+    }
+    best = max(LANGUAGES, key=lambda lang: (qualities[lang], lang == DEFAULT_LANGUAGE))
+    return best if qualities[best] > 0 else DEFAULT_LANGUAGE
+
+
+def url_with(request: Request, **params: str | None) -> str:
+    """This page's path and query with ``params`` set (None removes one)."""
+    query = dict(request.query_params)
+    for name, value in params.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return request.url.path + (f"?{urlencode(query)}" if query else "")
+
+
+class Pages:
+    """Renders templates with what every page needs: language, the switch, the alternates."""
+
+    def __init__(self, templates: Path = TEMPLATES):
+        self.environment = Environment(
+            loader=FileSystemLoader(templates), autoescape=select_autoescape(["html", "xml"]), auto_reload=False
+        )
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        context: dict | None = None,
+        *,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        lang = reader_language(request)
+        other = next(language for language in LANGUAGES if language != lang)
+        page = {
+            "request": request,
+            "lang": lang,
+            "other_lang": other,
+            "other_lang_url": url_with(request, lang=other),
+            "t": lambda vi, en: vi if lang == "vi" else en,  # inline bilingual text: {{ t("Tìm", "Search") }}
+            **(context or {}),
+        }
+        body = self.environment.get_template(template).render(page)
+        response_headers = {"Vary": "Accept, Accept-Language", "Content-Language": lang, **(headers or {})}
+        return HTMLResponse(body, status_code=status_code, headers=response_headers)
