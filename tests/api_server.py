@@ -42,3 +42,35 @@ def running_server(settings: Settings, store=None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+BACKENDS = ("embedded", "remote")
+
+
+@contextmanager
+def serving(backend: str, folder, fill, **settings_fields) -> Iterator[str]:
+    """The real app over a new store of ``backend`` (the embedded store, or a real Oxigraph
+    server reached as a remote SPARQL endpoint), filled by ``fill(store)`` first; yields its URL."""
+    from bioplan.remote_store import RemoteStore
+    from bioplan.store import OxigraphStore
+
+    if backend == "embedded":
+        store = OxigraphStore(folder / "store")
+        fill(store)
+        try:
+            with running_server(Settings(store=str(store.path), **settings_fields), store) as url:
+                yield url
+        finally:
+            store.close()
+        return
+    from oxigraph_server import running_oxigraph  # imported here: it imports this module
+
+    with running_oxigraph(folder / "oxigraph") as store_url:
+        settings = Settings(store=store_url, **settings_fields)
+        store = RemoteStore.from_url(store_url, settings)
+        try:
+            fill(store)
+            with running_server(settings, store) as url:
+                yield url
+        finally:
+            store.close()

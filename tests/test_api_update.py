@@ -13,13 +13,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import rdflib
-from api_server import running_server
+from api_server import BACKENDS, serving
 from rdflib.namespace import SH
 
 from bioplan.auth import TokenFile
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
-from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
 
 ADMIN = "admin-token-for-update-tests"
 GRAPH = "https://example.org/a"
@@ -29,19 +27,19 @@ UPDATE = {"content-type": "application/sparql-update"}
 NON_CONFORMING = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "no language" }} }}'
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[tuple[str, str]]:
-    """(base URL, a Lạng Sơn province token) of a server over one small example graph."""
-    folder = tmp_path_factory.mktemp("update")
-    store = OxigraphStore(folder / "store")
-    store.update(f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/x> <https://example.org/p> "a"@en }} }}')
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """(base URL, a Lạng Sơn province token) of a server over one small example graph, on each
+    backend: every test here runs against the embedded store and a remote one."""
+    folder = tmp_path_factory.mktemp(f"update-{request.param}")
     _record, province_token = TokenFile(folder / "tokens.json").add("lang-son", "ls-editor")
-    settings = Settings(
-        store=str(store.path), admin_token=ADMIN, tokens_file=str(folder / "tokens.json"), query_workers=1
-    )
-    with running_server(settings, store) as url:
+
+    def fill(store) -> None:
+        store.update(f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/x> <https://example.org/p> "a"@en }} }}')
+
+    fields = {"admin_token": ADMIN, "tokens_file": str(folder / "tokens.json"), "query_workers": 1}
+    with serving(request.param, folder, fill, **fields) as url:
         yield url, province_token
-    store.close()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from api_server import running_server
+from api_server import BACKENDS, serving
 from rdflib.namespace import SH
 
 from bioplan import layout
@@ -56,23 +56,19 @@ def note(subject: str, text: str) -> str:
     return f'<{subject}> <http://www.w3.org/2004/02/skos/core#note> "{text}"@vi .\n'
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """(base URL, province token, tokens file) of a server over ontology + national + Quảng Ngãi."""
-    folder = tmp_path_factory.mktemp("writes")
-    store = OxigraphStore(folder / "store")
-    load(
-        store,
-        layout.expand(
-            [layout.ONTOLOGY_DIR, layout.DATA_DIR / "national", layout.DATA_DIR / "provinces" / "quang-ngai"]
-        ),
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, tmp_path_factory):
+    """(base URL, province token, tokens file) of a server over ontology + national + Quảng Ngãi,
+    on each backend: every HTTP test here runs against the embedded store and a remote one."""
+    folder = tmp_path_factory.mktemp(f"writes-{request.param}")
+    files = layout.expand(
+        [layout.ONTOLOGY_DIR, layout.DATA_DIR / "national", layout.DATA_DIR / "provinces" / "quang-ngai"]
     )
     tokens_file = folder / "tokens.json"
     _record, province_token = TokenFile(tokens_file).add("quang-ngai", "qn-editor")
-    settings = Settings(store=str(store.path), admin_token=ADMIN, tokens_file=str(tokens_file), query_workers=1)
-    with running_server(settings, store) as url:
+    fields = {"admin_token": ADMIN, "tokens_file": str(tokens_file), "query_workers": 1}
+    with serving(request.param, folder, lambda store: load(store, files), **fields) as url:
         yield url, province_token, tokens_file
-    store.close()
 
 
 @pytest.fixture
