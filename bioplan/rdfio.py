@@ -69,6 +69,8 @@ def read(file: DataFile) -> ReadFile:
     except UnicodeDecodeError as error:
         raise InputError(file.path, f"not UTF-8 (byte {error.start})") from error
     graph = ox.NamedNode(file.graph) if file.graph else ox.DefaultGraph()
+    # The text is NFC already; only escapes (\u0301) can spell a term out of NFC.
+    escaped = "\\u" in text or "\\U" in text
     try:
         parsed = ox.parse(text, format=fmt, base_iri=CANONICAL_BASE)
         quads = []
@@ -76,7 +78,7 @@ def read(file: DataFile) -> ReadFile:
             # Turtle and N-Triples parse to quads in the default graph: they go to the file's graph.
             if isinstance(item, ox.Triple) or isinstance(item.graph_name, ox.DefaultGraph):
                 item = ox.Quad(item.subject, item.predicate, item.object, graph)
-            quads.append(nfc_quad(item))
+            quads.append(nfc_quad(item) if escaped else item)
     except SyntaxError as error:
         line, column = (error.lineno, error.offset) if error.lineno else (None, None)
         message = error.msg if hasattr(error, "msg") else str(error)

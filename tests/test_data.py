@@ -7,9 +7,10 @@ import unicodedata
 import pytest
 
 from bioplan import layout
+from bioplan.layout import DataFile
 from bioplan.namespaces import BP, sparql_prologue
 from bioplan.query import execute
-from bioplan.rdfio import read_all
+from bioplan.rdfio import read, read_all
 from bioplan.validation import validate
 
 DATA_FILES = layout.expand([layout.DATA_DIR])
@@ -209,3 +210,16 @@ def test_every_linked_resource_is_described(store):
         FILTER(?p NOT IN (rdfs:isDefinedBy, owl:versionIRI)) FILTER NOT EXISTS { ?o a ?type }""",
     )
     assert rows == []
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt"])
+def test_escaped_decomposed_text_is_read_in_nfc(tmp_path, suffix):
+    """A \\u escape can spell a decomposed letter that NFC on the file text does not see."""
+    path = tmp_path / f"escaped{suffix}"
+    # "Quảng" with the hook above as a combining mark, written as an escape in an IRI and a literal.
+    path.write_text(
+        '<https://example.org/Qua\\u0309ng> <https://example.org/p> "Qua\\u0309ng"@vi .\n', encoding="utf-8"
+    )
+    (quad,) = read(DataFile(path, "https://example.org/g")).quads
+    assert quad.subject.value == "https://example.org/Quảng" and quad.object.value == "Quảng"
+    assert unicodedata.is_normalized("NFC", quad.subject.value + quad.object.value)
