@@ -114,6 +114,14 @@ def load_command(
     paths: PathsArg = None,
     store: StoreOpt = None,
     if_stale: Annotated[bool, typer.Option("--if-stale", help="Skip when these files are already loaded.")] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Write with the bulk loader: several times faster for large loads, but not one "
+            "transaction (validation still comes first; if the write is interrupted, load again).",
+        ),
+    ] = False,
 ) -> None:
     """Validate, then write into the on-disk store: one named graph per province, national, ontology."""
     files = _files(paths)
@@ -129,7 +137,7 @@ def load_command(
     try:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("reading", total=len(files))
-            result = load(target, files, progress=lambda _f: progress.advance(task))
+            result = load(target, files, progress=lambda _f: progress.advance(task), bulk=bulk)
     except InputError as error:
         _print_input_error(error)
         raise typer.Exit(EXIT_UNREADABLE) from None

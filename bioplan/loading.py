@@ -42,11 +42,14 @@ def load(
     store: Store,
     files: list[DataFile],
     progress: Callable[[DataFile], None] = lambda _file: None,
+    *,
+    bulk: bool = False,
 ) -> LoadResult:
     """Validate ``files`` together with the shared context, then replace their graphs.
 
     Raises InputError for unreadable input and InvalidData for non-conforming input; in both
-    cases the store is left exactly as it was.
+    cases the store is left exactly as it was. ``bulk``: write with the store's bulk loader, not
+    in one transaction (validation still comes first).
     """
     read_files = []
     for file in files:
@@ -57,7 +60,7 @@ def load(
         raise InvalidData(report)
     graphs = group_by_graph(read_files)
     # Distinct triples per graph: loading the same files twice gives the same counts.
-    store.replace_graphs(graphs)
+    store.replace_graphs(graphs, atomic=not bulk)
     return LoadResult(
         {name: len({(q.subject, q.predicate, q.object) for q in quads}) for name, quads in graphs.items()}
     )

@@ -266,8 +266,9 @@ class RemoteStore:
         if response.is_error:
             raise self._failed(response)
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
-        """Atomically replace the content of each named graph; other graphs stay untouched."""
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, atomic: bool = True) -> None:
+        """Atomically replace the content of each named graph; other graphs stay untouched
+        (one update, whatever ``atomic`` says: a remote store has one way in)."""
         self.update(replace_graphs_update(graphs))
 
     # -- whole graphs ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 import rdflib
+from rdflib.compare import isomorphic
 
 from bioplan import layout
 
@@ -103,6 +104,30 @@ def test_load_is_idempotent_and_refuses_bad_input(tmp_path, broken_province):
     bad.write_text("<a> <b> .", encoding="utf-8")
     bioplan("load", "--store", str(store_dir), str(bad), check=2)
     assert quad_count(store_dir) == first
+
+
+def test_bulk_load_writes_the_same_dataset_and_still_validates_first(tmp_path, broken_province):
+    atomic, bulk = tmp_path / "atomic", tmp_path / "bulk"
+    bioplan("load", "--store", str(atomic))
+    bioplan("load", "--bulk", "--store", str(bulk))
+    bioplan("load", "--bulk", "--store", str(bulk))  # again: graphs replaced, not doubled
+    datasets = []
+    for store_dir in (atomic, bulk):
+        store = ox.Store.read_only(str(store_dir))
+        lines: dict[str, list[str]] = {}
+        for quad in store.quads_for_pattern(None, None, None, None):
+            lines.setdefault(quad.graph_name.value, []).append(f"{quad.triple} .")
+        datasets.append({name: rdflib.Graph().parse(data="\n".join(text), format="nt") for name, text in lines.items()})
+        del store
+    assert datasets[0].keys() == datasets[1].keys()
+    for name, graph in datasets[0].items():  # blank node labels differ between loads
+        assert isomorphic(graph, datasets[1][name]), name
+    total = sum(len(g) for g in datasets[0].values())
+    assert total > 10_000
+
+    refused = bioplan("load", "--bulk", "--store", str(bulk), str(broken_province), check=1)
+    assert "unchanged" in refused.stderr
+    assert quad_count(bulk) == total
 
 
 def test_load_normalises_to_nfc(tmp_path):
