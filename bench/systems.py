@@ -137,12 +137,14 @@ def run_ours(settings: Settings) -> Outcome:
     outcome = Outcome(OURS)
     logs = settings.work / "logs"
     if settings.validated_load:
-        validated = _fresh(settings.work / "stores" / "ours-validated")
+        # The transactional path (the default of `bioplan load`), timed apart: one transaction
+        # holding everything is slower than the bulk loader, so it is measured at small scales.
+        validated = _fresh(settings.work / "stores" / "ours-atomic")
         argv = [str(BIN / "bioplan"), "load", "--store", str(validated), *map(str, settings.sources)]
-        elapsed, code, _ = timed_run(argv, logs / "ours-validated-load.log", settings.validated_load_timeout_s)
+        elapsed, code, _ = timed_run(argv, logs / "ours-atomic-load.log", settings.validated_load_timeout_s)
         outcome.validated_load_s = elapsed if code == 0 else None
         outcome.validated_load_note = (
-            "bioplan load: read, SHACL-validate, write" if code == 0
+            "bioplan load: read, SHACL-validate, write in one transaction" if code == 0
             else f"did not finish (exit {code}) within {settings.validated_load_timeout_s:.0f} s"
         )  # fmt: skip
         shutil.rmtree(validated, ignore_errors=True)
@@ -157,19 +159,14 @@ def run_ours(settings: Settings) -> Outcome:
             outcome.validation_note = (
                 f"{where}: did not finish (exit {code}) within {settings.validate_timeout_s:.0f} s"
             )
-    # The store served is written through pyoxigraph's bulk loader, the same path `oxigraph load` takes.
+    # The store served is loaded as a user loads a large dataset: validated, then bulk-written.
     store = _fresh(settings.work / "stores" / "ours")
-    code_text = (
-        "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); "
-        "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush()"
-    )
-    elapsed, code, _ = timed_run(
-        [sys.executable, "-c", code_text, str(store), str(settings.dataset)], logs / "ours-load.log", 7200
-    )
+    argv = [str(BIN / "bioplan"), "load", "--bulk", "--store", str(store), *map(str, settings.sources)]
+    elapsed, code, _ = timed_run(argv, logs / "ours-load.log", 7200)
     if code != 0:
-        outcome.error = f"bulk load failed (exit {code}); see {logs / 'ours-load.log'}"
+        outcome.error = f"bioplan load --bulk failed (exit {code}); see {logs / 'ours-load.log'}"
         return outcome
-    outcome.load_s, outcome.load_note = elapsed, "Store(dir).bulk_load (no validation)"
+    outcome.load_s, outcome.load_note = elapsed, "bioplan load --bulk: read, SHACL-validate, bulk write"
     port = free_port()
     argv = [str(BIN / "bioplan"), "serve", "--store", str(store), "--port", str(port)]
     _serve_and_measure(outcome, "ours", argv, f"http://127.0.0.1:{port}/sparql", settings)
