@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodySizeLimit
 from api.pages import Pages
-from api.routes import catalogue, graphs, resources, search, sparql, update
+from api.routes import browse, catalogue, graphs, resources, search, sparql, update
+from bioplan import layout
 from bioplan.engine import DirectEngine, EmbeddedEngine
+from bioplan.search import SearchIndex
 from bioplan.settings import Settings
 from bioplan.store import OxigraphStore, Store, open_store
 from bioplan.writes import WriteService
@@ -29,6 +32,7 @@ class Services:
     engine: EmbeddedEngine | DirectEngine
     writes: WriteService
     pages: Pages
+    search: SearchIndex  # empty until the lifespan has built it from the store
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -39,11 +43,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         engine = EmbeddedEngine(store, workers=settings.query_workers, timeout_s=settings.query_timeout_s)
     else:
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
-    services = Services(settings, store, engine, WriteService(settings, store, [engine]), Pages())
+    search_index = SearchIndex()
+    services = Services(
+        settings, store, engine, WriteService(settings, store, [engine, search_index]), Pages(), search_index
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         engine.start()
+        await run_in_threadpool(search_index.load, store)  # before the first request: searches see everything
         try:
             yield
         finally:
@@ -63,10 +71,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(sparql.router)
     app.include_router(update.router)
     app.include_router(graphs.router)
+    app.include_router(browse.router)
     app.include_router(search.router)
     app.include_router(catalogue.router)
     app.include_router(resources.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    # The query page's editor, installed from the npm registry by `make install`.
+    app.mount(
+        "/vendor/codemirror",
+        StaticFiles(directory=layout.PROJECT_ROOT / "node_modules" / "codemirror", check_dir=False),
+        name="codemirror",
+    )
 
     app.add_middleware(
         CORSMiddleware,

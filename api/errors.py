@@ -3,7 +3,8 @@
     {"error": {"status": 400, "code": "malformed-query", "message": "...", "line": 2, "column": 7}}
 
 `line`, `column` and `details` appear when known. A client that prefers text/plain gets
-"400 malformed-query: ... (line 2, column 7)" instead.
+"400 malformed-query: ... (line 2, column 7)" instead. A browser that asks for a missing resource
+(/id/..., /doc/..., /def/...) gets a page instead: what it asked for, a search, the home page.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import json
 import logging
 from http import HTTPStatus
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from bioplan import formats
 from bioplan.remote_store import RemoteStoreError
 
 log = logging.getLogger("bioplan.api")
@@ -57,7 +60,37 @@ def _prefers_text(request: Request) -> bool:
     return "text/plain" in accept and "json" not in accept
 
 
+RESOURCE_SPACES = ("/id", "/doc", "/def")
+
+
+def _is_resource_path(path: str) -> bool:
+    """A path whose 404 a browser sees as a page (what was asked, a search, the home page)."""
+    return path.rstrip("/") in RESOURCE_SPACES or path.startswith(tuple(f"{space}/" for space in RESOURCE_SPACES))
+
+
+def _prefers_html(request: Request) -> bool:
+    """HTML named and preferred to every JSON or XML alternative (a browser, not an API client)."""
+    try:
+        fmt = formats.negotiate(request.headers.get("accept"), {formats.PAGE, formats.RESULTS}, formats.by_name("json"))
+    except formats.NotAcceptable:
+        return False
+    return fmt.kind == formats.PAGE
+
+
+def _not_found_page(request: Request, error: ApiError) -> Response:
+    """The 404 page: the IRI asked for (when the route knew it) and a search for its last segment."""
+    path = request.url.path
+    asked = error.details.get("iri") if isinstance(error.details, dict) else None
+    last_segment = unquote(path.rstrip("/").rsplit("/", 1)[-1]).rsplit(".", 1)[0]
+    search_text = "" if f"/{last_segment}" in RESOURCE_SPACES else last_segment.replace("-", " ").strip()
+    pages = request.app.state.services.pages
+    context = {"asked": asked or path, "search_text": search_text}
+    return pages.render(request, "not_found.html", context, status_code=404, headers=error.headers)
+
+
 def error_response(request: Request, error: ApiError) -> Response:
+    if error.status == 404 and _is_resource_path(request.url.path) and _prefers_html(request):
+        return _not_found_page(request, error)
     if _prefers_text(request):
         return Response(
             error.text(), status_code=error.status, media_type="text/plain; charset=utf-8", headers=error.headers

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 RESULTS, GRAPH, DATASET = "results", "graph", "dataset"
+PAGE = "page"  # a page for people (HTML); offered only where a route asks for this kind
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,8 @@ class Format:
     name: str
     media_type: str
     extension: str
-    kind: str  # RESULTS (SELECT/ASK), GRAPH (triples) or DATASET (quads; also carries triples)
-    oxigraph: object
+    kind: str  # RESULTS (SELECT/ASK), GRAPH (triples), DATASET (quads; also carries triples) or PAGE
+    oxigraph: object  # None for PAGE: pages are rendered, not serialised
     aliases: tuple[str, ...] = ()
 
     @property
@@ -44,6 +45,7 @@ FORMATS: tuple[Format, ...] = (
     Format("rdfxml", "application/rdf+xml", "rdf", GRAPH, ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
     Format("trig", "application/trig", "trig", DATASET, ox.RdfFormat.TRIG),
     Format("nquads", "application/n-quads", "nq", DATASET, ox.RdfFormat.N_QUADS),
+    Format("html", "text/html", "html", PAGE, None, ("application/xhtml+xml",)),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
 # Short names people type in ?format= (Fuseki and Virtuoso accept these too).
@@ -85,6 +87,18 @@ def by_media_type(media_type: str, kinds: set[str] | None = None) -> Format | No
 def by_extension(extension: str) -> Format | None:
     ext = extension.lower().lstrip(".")
     return next((f for f in FORMATS if f.extension == ext), None)
+
+
+def split_suffix(path: str, kinds: set[str]) -> tuple[str, Format] | None:
+    """``("doc/x", turtle)`` for ``"doc/x.ttl"``: a path ending in the suffix of a format of
+    ``kinds`` (a DATASET format counts when GRAPH is wanted, as in `negotiate`); else None."""
+    stem, dot, extension = path.rpartition(".")
+    if not dot or not stem or "/" in extension:
+        return None
+    fmt = by_extension(extension)
+    if fmt is None or not (fmt.kind in kinds or (fmt.kind == DATASET and GRAPH in kinds)):
+        return None
+    return stem, fmt
 
 
 def _accept_entries(accept: str) -> list[tuple[float, int, str]]:

@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from api.errors import ApiError
 from api.protocol import decode_utf8, parse_params
+from api.routing import route
 from api.write_errors import WRITE_ERRORS, write_error_response
 from bioplan import formats
 from bioplan.namespaces import PREFIXES
@@ -65,7 +66,7 @@ def serialise(triples: list[ox.Triple], graph: str | None, fmt: formats.Format) 
     return ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
 
 
-@router.api_route("/graphs", methods=["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
+@route(router, "/graphs", ["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
 async def read_graph(request: Request) -> Response:
     services = request.app.state.services
     graph = target_graph(request)
@@ -124,7 +125,7 @@ async def read_body(request: Request, graph: str | None, base_iri: str) -> list[
     return quads
 
 
-@router.api_route("/graphs", methods=["PUT", "POST", "DELETE"], summary="Graph Store Protocol: write a graph")
+@route(router, "/graphs", ["PUT", "POST", "DELETE"], summary="Graph Store Protocol: write a graph")
 async def write_graph(request: Request) -> Response:
     services = request.app.state.services
     writes = services.writes

@@ -1,7 +1,221 @@
-"""Placeholder: filled in by the linked-data work (issue 4)."""
+"""Dereferenceable IRIs: /id/... and /def/<scheme>/... answer 303 See Other to their document
+under /doc/, which negotiates HTML and the RDF formats; /context.jsonld is the JSON-LD context.
+
+Why 303 for /def/<scheme>/... too: DESIGN.md §3 gives the ontology hash IRIs (bp:Task is
+/def/bioplan#Task, so /def/bioplan is the ontology's own document, served elsewhere) and
+everything else slash IRIs with 303. A SKOS concept (/def/waste-domain/medical-waste) and its
+scheme (/def/waste-domain) are things, not documents, exactly like an agency; so they redirect,
+to /doc/def/<scheme>/... (the `def/` part of a document path names the vocabulary space; no
+instance IRI starts with id/def/).
+
+The IRI of /id/<path> is ``settings.base_iri + "id/" + path`` whatever host the service runs on.
+A document path may end in a format's suffix (.html, .ttl, .jsonld, .nt, .rdf, .trig, .nq),
+which overrides Accept; every document names each of its formats in a Link header.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.errors import ApiError
+from api.pages import reader_language
+from api.resource_views import special_view
+from bioplan import formats
+from bioplan.describe import Description, compact_iri, describe, exists
+from bioplan.jsonld import jsonld_context, jsonld_document
+from bioplan.labels import pick
+from bioplan.namespaces import PREFIXES
+from bioplan.site_links import href, local_path
 
 router = APIRouter()
+
+DOCUMENT_KINDS = {formats.PAGE, formats.GRAPH}
+HTML = formats.by_name("html")
+# Every format a document comes in, the page first (the default for */* and for browsers).
+DOCUMENT_FORMATS = (HTML, *(f for f in formats.FORMATS if f.kind in (formats.GRAPH, formats.DATASET)))
+FORMAT_LABELS = {"html": "HTML", "turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples"}
+FORMAT_LABELS |= {"rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}
+ONTOLOGY_PATH = "bioplan"  # /def/bioplan: the ontology, served by its own route
+VOCABULARY_SPACE = "def/"
+# Instance IRIs stay whole in Turtle: `id:org\/binh-thuan\/x` is legal but unreadable.
+TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "id"}
+
+
+def resource_iri(base: str, document_path: str) -> str:
+    """The IRI a document path describes: ``def/...`` is the vocabulary space, the rest is ``id/...``."""
+    return base + document_path if document_path.startswith(VOCABULARY_SPACE) else f"{base}id/{document_path}"
+
+
+def is_ontology(document_path: str) -> bool:
+    """Whether the path names the ontology (or one of its formats or versions): not ours to serve."""
+    split = formats.split_suffix(document_path, DOCUMENT_KINDS)
+    stem = split[0] if split else document_path
+    return stem == VOCABULARY_SPACE + ONTOLOGY_PATH or stem.startswith(f"{VOCABULARY_SPACE}{ONTOLOGY_PATH}/")
+
+
+def _not_found(iri: str) -> ApiError:
+    return ApiError(404, "not-found", f"nothing is known about {iri}", details={"iri": iri})
+
+
+def _query_suffix(request: Request) -> str:
+    return f"?{request.url.query}" if request.url.query else ""
+
+
+def _known(store, base: str, path: str) -> bool:
+    """Whether ``path``, or ``path`` without a format suffix, names a known resource."""
+    split = formats.split_suffix(path, DOCUMENT_KINDS)
+    return exists(store, resource_iri(base, path)) or (
+        split is not None and exists(store, resource_iri(base, split[0]))
+    )
+
+
+async def _see_other(request: Request, document_path: str) -> Response:
+    services = request.app.state.services
+    if is_ontology(document_path):
+        raise _not_found(resource_iri(services.settings.base_iri, document_path))
+    if not await run_in_threadpool(_known, services.store, services.settings.base_iri, document_path):
+        raise _not_found(resource_iri(services.settings.base_iri, document_path))
+    location = f"/doc/{quote(document_path, safe='/-._~')}{_query_suffix(request)}"
+    return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
+
+
+@router.head("/id/{path:path}", include_in_schema=False)  # GET's answer without its body
+@router.get(
+    "/id/{path:path}",
+    summary="An instance IRI: 303 See Other to its document",
+    responses={303: {"description": "See Other: the document at /doc/{path}"}, 404: {"description": "Unknown IRI"}},
+)
+async def instance(request: Request, path: str) -> Response:
+    return await _see_other(request, path)
+
+
+@router.head("/def/{path:path}", include_in_schema=False)  # GET's answer without its body
+@router.get(
+    "/def/{path:path}",
+    summary="A concept or concept scheme IRI: 303 See Other to its document",
+    responses={303: {"description": "See Other: the document at /doc/def/{path}"}, 404: {"description": "Unknown IRI"}},
+)
+async def vocabulary(request: Request, path: str) -> Response:
+    return await _see_other(request, VOCABULARY_SPACE + path)
+
+
+@router.get(
+    "/context.jsonld",
+    summary="The JSON-LD context of the documents",
+    response_class=Response,
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
+async def context(request: Request) -> Response:
+    services = request.app.state.services
+    terms = await run_in_threadpool(jsonld_context, services.store)
+    body = json.dumps({"@context": terms.as_json()}, ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/ld+json; charset=utf-8")
+
+
+@router.head("/doc/{path:path}", include_in_schema=False)  # GET's answer without its body
+@router.get(
+    "/doc/{path:path}",
+    summary="The document of a resource: HTML, Turtle, JSON-LD, N-Triples, RDF/XML, TriG, N-Quads",
+    description=(
+        "Chosen by the Accept header, or by a suffix (.html, .ttl, .jsonld, .nt, .rdf, .trig, .nq) "
+        "which overrides it. `page` pages the links pointing to the resource (50 a page)."
+    ),
+    response_class=Response,
+)
+async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_000_000)) -> Response:
+    services = request.app.state.services
+    base = services.settings.base_iri
+    if is_ontology(path):
+        raise _not_found(resource_iri(base, path))
+    described, stem, suffix_format = await run_in_threadpool(_describe_path, services.store, base, path, page)
+    if described is None:
+        raise _not_found(resource_iri(base, path))
+    try:
+        fmt = suffix_format or formats.negotiate(request.headers.get("accept"), DOCUMENT_KINDS, HTML)
+    except formats.NotAcceptable as error:
+        raise ApiError(406, "not-acceptable", str(error), headers=_headers(request, stem, None, described)) from error
+    headers = _headers(request, stem, fmt, described)
+    if fmt is HTML:
+        if request.query_params.get("view") != "statements":
+            # A plan, agency, directive, waste domain or funding source reads better as its own page.
+            types = {term.iri for term in described.types}
+            special = await run_in_threadpool(special_view, services, request, described.iri, types)
+            if special is not None:
+                special.headers.update(headers)
+                return special
+        return services.pages.render(request, "resource.html", _page_context(request, described, stem), headers=headers)
+    body = await run_in_threadpool(_serialise, services.store, described, fmt)
+    return Response(body, media_type=fmt.content_type(), headers=headers)
+
+
+def _describe_path(store, base: str, path: str, page: int) -> tuple[Description | None, str, formats.Format | None]:
+    """The description a document path asks for, the path without its suffix, and the suffix's format."""
+    described = describe(store, resource_iri(base, path), page=page)
+    if described is not None:
+        return described, path, None
+    split = formats.split_suffix(path, DOCUMENT_KINDS)
+    if split is None:
+        return None, path, None
+    stem, fmt = split
+    return describe(store, resource_iri(base, stem), page=page), stem, fmt
+
+
+def _document_url(request: Request, stem: str, fmt: formats.Format) -> str:
+    """The URL of this document in ``fmt``: its suffix, and the query of this request (page, lang)."""
+    return f"/doc/{quote(stem, safe='/-._~')}.{fmt.extension}{_query_suffix(request)}"
+
+
+def _page_url(request: Request, stem: str, number: int) -> str:
+    """This document (format still negotiated) with page ``number`` of its inverse links."""
+    return f"/doc/{quote(stem, safe='/-._~')}?{urlencode({**request.query_params, 'page': number})}"
+
+
+def _headers(request: Request, stem: str, fmt: formats.Format | None, described: Description) -> dict[str, str]:
+    links = [f'<{_document_url(request, stem, f)}>; rel="alternate"; type="{f.media_type}"' for f in DOCUMENT_FORMATS]
+    inverse = described.inverse
+    if inverse.has_previous:
+        links.append(f'<{_page_url(request, stem, inverse.page - 1)}>; rel="prev"')
+    if inverse.has_next:
+        links.append(f'<{_page_url(request, stem, inverse.page + 1)}>; rel="next"')
+    headers = {"Vary": "Accept", "Link": ", ".join(links)}
+    if fmt is not None:
+        headers["Content-Location"] = _document_url(request, stem, fmt)
+    if fmt is HTML:
+        headers["Vary"] = "Accept, Accept-Language"
+    return headers
+
+
+def _serialise(store, described: Description, fmt: formats.Format) -> bytes:
+    if fmt.name == "jsonld":
+        document = jsonld_document(described, jsonld_context(store))
+        return json.dumps(document, ensure_ascii=False, indent=2).encode()
+    if fmt.kind == formats.DATASET:
+        return ox.serialize(described.ordered_quads(), format=fmt.oxigraph, prefixes=TURTLE_PREFIXES)
+    prefixes = TURTLE_PREFIXES if fmt.name in ("turtle", "rdfxml") else None
+    return ox.serialize(described.triples(), format=fmt.oxigraph, prefixes=prefixes)
+
+
+def _page_context(request: Request, described: Description, stem: str) -> dict:
+    base = request.app.state.services.settings.base_iri
+    lang = reader_language(request)
+    inverse = described.inverse
+    return {
+        "d": described,
+        "href": lambda iri: href(iri, (base,), lang),
+        "is_local": lambda iri: local_path(iri, (base,)) is not None,
+        "graph_name": lambda iri: iri.rstrip("/").rsplit("/", 1)[-1],
+        "curie": compact_iri,
+        "pick": pick,
+        "formats": [
+            (FORMAT_LABELS.get(f.name, f.name), f.media_type, _document_url(request, stem, f)) for f in DOCUMENT_FORMATS
+        ],
+        "previous_url": _page_url(request, stem, inverse.page - 1) if inverse.has_previous else None,
+        "next_url": _page_url(request, stem, inverse.page + 1) if inverse.has_next else None,
+        "last_position": inverse.first_position + len(inverse.links) - 1,
+    }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, Response
+from dataclasses import replace
 
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from api import query_page
 from api.errors import ApiError
 from api.protocol import QUERY, accept_quality, read_operation
+from api.routing import route
 from api.service_description import service_description
 from bioplan import formats
 from bioplan.engine import QueryTimeout
@@ -19,16 +23,18 @@ router = APIRouter()
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def wants_html(request: Request) -> bool:
-    """A browser asking for a page: HTML named and preferred at least as much as any RDF type."""
-    if "format" in request.query_params:
+def wants_html(request: Request, format_param: str | None = None) -> bool:
+    """A browser asking for a page: no format asked for, and HTML named and preferred at least as
+    much as any RDF or results type."""
+    if format_param or "format" in request.query_params:
         return False
     accept = request.headers.get("accept", "")
     html = accept_quality(accept, lambda media: media in HTML_TYPES)
-    rdf = accept_quality(
-        accept, lambda media: formats.by_media_type(media, {formats.GRAPH, formats.DATASET}) is not None
+    machine = accept_quality(
+        accept,
+        lambda media: formats.by_media_type(media, {formats.GRAPH, formats.DATASET, formats.RESULTS}) is not None,
     )
-    return html > 0 and html >= rdf
+    return html > 0 and html >= machine
 
 
 def dataset(params: dict[str, list[str]]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -41,13 +47,15 @@ def dataset(params: dict[str, list[str]]) -> tuple[tuple[str, ...] | None, tuple
     return default_graphs, named_graphs
 
 
-@router.api_route("/sparql", methods=["GET", "POST", "HEAD"], summary="SPARQL 1.1 query")
+@route(router, "/sparql", ["GET", "POST", "HEAD"], summary="SPARQL 1.1 query")
 async def sparql(request: Request) -> Response:
     services = request.app.state.services
     operation = await read_operation(request, QUERY)
+    format_param = operation.single("format") or None  # the query page's form sends "" for its table
+    html = wants_html(request, format_param)
     if operation.text is None:
-        if wants_html(request):
-            return HTMLResponse(QUERY_PAGE, headers={"Vary": "Accept"})
+        if html:
+            return query_page.render(request, services)
         return service_description(request, services)
     query = operation.text
     try:
@@ -56,24 +64,27 @@ async def sparql(request: Request) -> Response:
         raise ApiError(400, "service-not-allowed", str(error)) from error
     form = query_form(query)
     kinds = {formats.RESULTS} if form in (None, "SELECT", "ASK") else {formats.GRAPH, formats.DATASET}
-    default = formats.by_name("json" if formats.RESULTS in kinds else "turtle")
+    default_graphs, named_graphs = dataset(operation.params)
+    job = QueryJob(
+        query=query,
+        format_name="json" if formats.RESULTS in kinds else "turtle",
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        max_rows=services.settings.max_rows,
+        base_iri=services.settings.base_iri,
+    )
+    if html:  # a browser posted the query page's form (without JavaScript): the answer as a table
+        table_format = "json" if formats.RESULTS in kinds else "ntriples"
+        return await query_page.render_answer(request, services, query, replace(job, format_name=table_format))
     try:
-        fmt = formats.negotiate(request.headers.get("accept"), kinds, default, operation.single("format"))
+        fmt = formats.negotiate(request.headers.get("accept"), kinds, formats.by_name(job.format_name), format_param)
     except formats.NotAcceptable as error:
         # A malformed query is the client's first problem: say so before that no format fits.
         problem = syntax_error(query, services.settings.base_iri)
         if problem is not None:
             raise ApiError(400, "malformed-query", problem.message, line=problem.line, column=problem.column) from error
         raise ApiError(406, "not-acceptable", str(error)) from error
-    default_graphs, named_graphs = dataset(operation.params)
-    job = QueryJob(
-        query=query,
-        format_name=fmt.name,
-        default_graphs=default_graphs,
-        named_graphs=named_graphs,
-        max_rows=services.settings.max_rows,
-        base_iri=services.settings.base_iri,
-    )
+    job = replace(job, format_name=fmt.name)
     etag = services.engine.etag(job)
     if etag is not None and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
@@ -89,23 +100,3 @@ async def sparql(request: Request) -> Response:
     if output.truncated:
         headers["X-Result-Truncated"] = f"true; limit={services.settings.max_rows}"
     return Response(output.body, media_type=output.format.content_type(), headers=headers)
-
-
-QUERY_PAGE = """<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><title>SPARQL · vn-bioplan</title>
-<link rel="alternate" type="text/turtle" href="/sparql?format=turtle" title="Service description"></head>
-<body>
-<h1>SPARQL</h1>
-<form method="post" action="/sparql">
-<p><label for="query">Truy vấn / Query</label></p>
-<textarea id="query" name="query" rows="14" cols="90">SELECT ?plan ?directive WHERE {
-  ?plan &lt;http://data.europa.eu/eli/ontology#ensures_implementation_of&gt; ?directive
-}</textarea>
-<p><label for="format">Định dạng / Format</label>
-<select id="format" name="format"><option>json</option><option>xml</option><option>csv</option><option>tsv</option>
-<option>turtle</option><option>ntriples</option><option>jsonld</option><option>rdfxml</option></select>
-<button type="submit">Chạy / Run</button></p>
-</form>
-<p>The default graph is the union of all named graphs. <a href="/sparql?format=turtle">Service description</a>.</p>
-</body></html>
-"""

@@ -1,0 +1,98 @@
+"""The specialised page of one resource: a plan read like the plan, an agency's work across
+plans, a directive's implementation chain, the usage of a waste domain or a funding source.
+
+`special_view` answers None for every other kind of resource, so the generic resource page
+(/doc/...) stays the default. It reads the store synchronously: call it from a thread
+(`run_in_threadpool`), as every store call from an async route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from urllib.parse import quote
+
+from fastapi import Request
+from starlette.responses import HTMLResponse
+
+from api.pages import reader_language
+from bioplan import formats
+from bioplan.namespaces import CANONICAL_BASE
+from bioplan.site_links import href as site_href
+from bioplan.site_links import local_path
+from bioplan.views import kind as kinds
+from bioplan.views.agency import agency_view
+from bioplan.views.concept_usage import concept_usage
+from bioplan.views.directive import directive_view
+from bioplan.views.plan import plan_view
+
+VIEWS: dict[str, tuple[Callable, str]] = {
+    kinds.PLAN: (plan_view, "plan.html"),
+    kinds.AGENCY: (agency_view, "agency.html"),
+    kinds.DIRECTIVE: (directive_view, "directive.html"),
+    kinds.CONCEPT: (concept_usage, "concept_usage.html"),
+}
+# The machine formats a resource's document offers (its suffixes; the generic route serves them).
+DOCUMENT_FORMATS = tuple(f for f in formats.FORMATS if f.kind == formats.GRAPH)
+
+
+def page_helpers(services, request: Request) -> dict:
+    """What the browsing templates use to link: local paths for the dataset's IRIs (keeping the
+    reader's language), the IRI itself for the rest, and the machine formats of a resource."""
+    lang = reader_language(request)
+    bases = tuple(dict.fromkeys((services.settings.base_iri, CANONICAL_BASE)))
+
+    def href(iri: str) -> str:
+        return site_href(iri, bases, lang)
+
+    def is_local(iri: str) -> bool:
+        return local_path(iri, bases) is not None
+
+    def page(path: str) -> str:
+        """A site page in the reader's language: ``/plans`` or ``/plans?lang=en``."""
+        return path + ("?lang=en" if lang == "en" else "")
+
+    def document(iri: str) -> str | None:
+        path = local_path(iri, bases)
+        if path is None:
+            return None
+        document = "/doc/" + (path[len("/id/") :] if path.startswith("/id/") else path.lstrip("/"))
+        return quote(document, safe="/-._~")
+
+    def document_formats(iri: str) -> list[tuple[str, str, str]]:
+        """(name, media type, URL) of each RDF format of the resource's document."""
+        url = document(iri)
+        return [(f.name, f.media_type, f"{url}.{f.extension}") for f in DOCUMENT_FORMATS] if url else []
+
+    def statements_url(iri: str) -> str:
+        """The generic page of every statement about the resource, beside this specialised one."""
+        return page(f"{document(iri)}?view=statements").replace("?lang=en", "&lang=en")
+
+    def anchor(iri: str) -> str:
+        """A fragment id for an item or section of a plan: "item-ii-1-a-3", "section-ii-1"."""
+        for part in ("item", "section", "target", "obligation"):
+            marker = f"/{part}/"
+            if marker in iri:
+                return f"{part}-{iri.rsplit(marker, 1)[-1].replace('/', '-')}"
+        return iri.rstrip("/").rsplit("/", 1)[-1]
+
+    return {
+        "href": href,
+        "is_local": is_local,
+        "page": page,
+        "document_formats": document_formats,
+        "statements_url": statements_url,
+        "anchor": anchor,
+    }
+
+
+def special_view(services, request: Request, iri: str, types: Iterable[str] = ()) -> HTMLResponse | None:
+    """The specialised HTML page of ``iri`` (a plan, agency, directive, waste domain or funding
+    source), or None when it has none. ``types``: its classes, when the caller knows them."""
+    kind = kinds.view_kind(services.store, iri, types)
+    if kind is None:
+        return None
+    build, template = VIEWS[kind]
+    view = build(services.store, iri, reader_language(request))
+    if view is None:
+        return None
+    return services.pages.render(request, template, {"v": view, **page_helpers(services, request)})

@@ -1,0 +1,42 @@
+"""Where an IRI leads on this site: local paths for IRIs under the base, short names for the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from bioplan.namespaces import CANONICAL_BASE, PREFIXES
+
+DEREFERENCEABLE = ("id/", "def/")  # the spaces under the base that the service answers
+
+
+def local_path(iri: str, bases: Iterable[str] = (CANONICAL_BASE,)) -> str | None:
+    """The site path of an IRI under one of ``bases`` ("/id/org/...", "/def/bioplan#Task"), else None.
+
+    The service answers the canonical paths whatever host it runs on, so a link to a resource
+    of the dataset stays on the site instead of leaving for the canonical host. Only the spaces
+    it answers count: a named graph's IRI (.../graph/...) names, it does not lead anywhere."""
+    for base in bases:
+        if iri.startswith(base) and iri[len(base) :].startswith(DEREFERENCEABLE):
+            return "/" + iri[len(base) :]
+    return None
+
+
+def href(iri: str, bases: Iterable[str] = (CANONICAL_BASE,), lang: str | None = None) -> str:
+    """The link target of an IRI: its local path (keeping an English reader in English) when it
+    has one, else the IRI itself."""
+    path = local_path(iri, bases)
+    if path is None:
+        return iri
+    path, hash_mark, fragment = path.partition("#")
+    query = "?lang=en" if lang == "en" else ""
+    return quote(path, safe="/-._~!$&'()*+,;=:@%") + query + hash_mark + fragment
+
+
+def compact(iri: str) -> str:
+    """A prefixed name ("bp:Task", "wd:medical-waste") when a known prefix covers the IRI, else the IRI."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"

@@ -1,0 +1,213 @@
+"""What every view needs: rows from a Store, the facts about a set of subjects, labels in the
+reader's language, and the reading order of a plan's sections."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from bioplan.labels import local_name, pick
+from bioplan.namespaces import PREFIXES, sparql_prologue
+from bioplan.text import fold
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+SKOS = PREFIXES["skos"]
+RDFS = PREFIXES["rdfs"]
+ELI = PREFIXES["eli"]
+DCT = PREFIXES["dct"]
+M8G = PREFIXES["m8g"]
+SCHEMA = PREFIXES["schema"]
+PROV = PREFIXES["prov"]
+ROLE = PREFIXES["role"]
+
+# Label properties, best first: within one language the first property that has a label wins.
+# rdfs:label before skos:prefLabel: an area's label tells "tỉnh Bắc Ninh (từ ngày 01/7/2025)" from
+# "tỉnh Bắc Ninh" where both prefLabels say "Bắc Ninh"; concepts have prefLabels only.
+LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCT + "title", ELI + "title", SCHEMA + "name")
+
+# The roles in the order a reader expects them: who leads, who helps, then the rest.
+ROLE_ORDER = ("lead", "cooperating", "implementing", "focal-point", "advisor", "reporting", "report-recipient")
+LEAD, COOPERATING = ROLE + "lead", ROLE + "cooperating"
+
+_UNSAFE_IRI = re.compile(r'[\s<>"{}|^`\\]')
+_LABEL_BATCH = 400
+
+
+def iri_ref(iri: str) -> str:
+    """``<iri>`` for a SPARQL text; refuses what would break out of the angle brackets."""
+    if not iri or _UNSAFE_IRI.search(iri):
+        raise ValueError(f"not an IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def rows(store, sparql: str) -> list[dict[str, object]]:
+    """The solutions of a SELECT (the project's prefixes declared) as dicts of variable -> term."""
+    results = store.query(sparql_prologue() + sparql)
+    names = [v.value for v in results.variables]
+    return [{name: solution[name] for name in names} for solution in results]
+
+
+def value(term) -> str | None:
+    """The lexical value of a term (an IRI, a literal's text, a blank node's id), or None."""
+    return None if term is None else term.value
+
+
+def number(term, default: int = 0) -> int:
+    """An integer count from a literal; ``default`` when unbound."""
+    return default if term is None else int(float(term.value))
+
+
+@dataclass
+class Facts:
+    """Every (predicate, object) of a set of subjects: subject -> predicate -> objects in order."""
+
+    by_subject: dict[str, dict[str, list]]
+
+    def of(self, subject: str) -> dict[str, list]:
+        return self.by_subject.get(subject, {})
+
+    def objects(self, subject: str, predicate: str) -> list:
+        return self.of(subject).get(predicate, [])
+
+    def first(self, subject: str, predicate: str):
+        found = self.objects(subject, predicate)
+        return found[0] if found else None
+
+    def iris(self, subject: str, predicate: str) -> list[str]:
+        return [o.value for o in self.objects(subject, predicate) if isinstance(o, ox.NamedNode)]
+
+    def text(self, subject: str, predicate: str, lang: str) -> str | None:
+        """A literal of ``predicate`` in the reader's language (the other one as fallback)."""
+        return text_in(self.objects(subject, predicate), lang)
+
+    def subjects(self) -> list[str]:
+        return list(self.by_subject)
+
+    def referenced_iris(self) -> set[str]:
+        return {o.value for props in self.by_subject.values() for objs in props.values() for o in objs if is_iri(o)} | {
+            s for s in self.by_subject if "://" in s
+        }
+
+
+def facts(store, where: str) -> Facts:
+    """The facts about every ``?s`` the graph pattern ``where`` binds (it must bind ?s only)."""
+    solutions = rows(store, f"SELECT ?s ?p ?o WHERE {{ {where} ?s ?p ?o }}")
+    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for row in solutions:
+        objects = by_subject[row["s"].value][row["p"].value]
+        if row["o"] not in objects:
+            objects.append(row["o"])
+    return Facts({s: dict(p) for s, p in by_subject.items()})
+
+
+def is_iri(term) -> bool:
+    return isinstance(term, ox.NamedNode)
+
+
+def text_in(terms: Iterable, lang: str) -> str | None:
+    """The literal among ``terms`` best suited to a reader of ``lang``."""
+    return pick(((t.language, t.value) for t in terms if isinstance(t, ox.Literal)), lang)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A resource to link to: its IRI and its label in the reader's language.
+
+    ``lang`` is the language of the label when it differs from the reader's (a Vietnamese name
+    shown to an English reader), so a page can mark it; None otherwise."""
+
+    iri: str
+    label: str
+    lang: str | None = None
+
+
+class Labels:
+    """The labels of a set of IRIs, read in a few queries, chosen for one reader."""
+
+    def __init__(self, store, iris: Iterable[str], lang: str):
+        self.lang = lang
+        self._pairs: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
+        self.add(store, iris)
+
+    def add(self, store, iris: Iterable[str]) -> None:
+        """Read the labels of ``iris`` not read yet."""
+        wanted = sorted({i for i in iris if i and i not in self._pairs and not _UNSAFE_IRI.search(i)})
+        properties = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+        for start in range(0, len(wanted), _LABEL_BATCH):
+            batch = wanted[start : start + _LABEL_BATCH]
+            found = rows(
+                store,
+                f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {' '.join(f'<{i}>' for i in batch)} }} "
+                f"VALUES ?p {{ {properties} }} ?s ?p ?l FILTER(isLiteral(?l)) }}",
+            )
+            found.sort(key=lambda row: LABEL_PROPERTIES.index(row["p"].value))
+            for row in found:
+                self._pairs[row["s"].value].append((row["l"].language, row["l"].value))
+            for iri in batch:
+                self._pairs.setdefault(iri, [])
+
+    def __call__(self, iri: str) -> str:
+        return self.link(iri).label
+
+    def link(self, iri: str) -> Link:
+        pairs = self._pairs.get(iri, [])
+        chosen = pick(pairs, self.lang)
+        if chosen is None:
+            return Link(iri, local_name(iri))
+        tags = [t for t, text in pairs if text == chosen]
+        if any(t and t.lower().split("-")[0] == self.lang for t in tags):
+            return Link(iri, chosen)  # in the reader's language (also when another language says the same)
+        return Link(iri, chosen, tags[0] if tags and tags[0] else None)
+
+    def links(self, iris: Iterable[str]) -> list[Link]:
+        return [self.link(i) for i in iris]
+
+
+def sort_key(label: str) -> tuple[str, str]:
+    """Alphabetical order for Vietnamese: "Đắk Nông" among the D's, not after "Z"."""
+    return (fold(label), label)
+
+
+def sorted_links(links: Iterable[Link]) -> list[Link]:
+    return sorted(links, key=lambda link: sort_key(link.label))
+
+
+# -- the reading order of sections --------------------------------------------------------------
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def _roman(text: str) -> int | None:
+    if not text or any(ch not in _ROMAN for ch in text):
+        return None
+    total = 0
+    for here, after in zip(text, [*text[1:], None], strict=True):
+        v = _ROMAN[here]
+        total += -v if after is not None and _ROMAN[after] > v else v
+    return total
+
+
+def section_key(source_section: str | None) -> tuple:
+    """The sort key of a canonical section id ("II.1.a", "III.10"): Roman numeral, numbers, letters
+    in their printed order, so III.10 comes after III.9 and V after IV."""
+    if not source_section:
+        return ((2, ""),)
+    key = []
+    for position, part in enumerate(source_section.split(".")):
+        roman = _roman(part) if position == 0 else None
+        if roman is not None:
+            key.append((0, roman))
+        elif part.isdigit():
+            key.append((0, int(part)))
+        else:
+            key.append((1, part.casefold()))
+    return tuple(key)
+
+
+def role_rank(role_iri: str) -> int:
+    name = role_iri.removeprefix(ROLE)
+    return ROLE_ORDER.index(name) if name in ROLE_ORDER else len(ROLE_ORDER)

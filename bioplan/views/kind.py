@@ -1,0 +1,37 @@
+"""Which specialised view, if any, shows a resource: a plan, a directive, an agency, or a
+concept with a usage page (waste domain, funding source). Decided from the resource's classes
+and the ontology's subclass tree, so a new subclass of bp:Plan gets the plan view unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bioplan.namespaces import BP
+from bioplan.views.common import iri_ref, rows
+from bioplan.views.concept_usage import concept_scheme
+
+PLAN, DIRECTIVE, AGENCY, CONCEPT = "plan", "directive", "agency", "concept"
+
+# Checked in this order: a provincial plan is also a legal instrument, but it reads as a plan.
+ANCESTORS = ((BP + "Plan", PLAN), (BP + "PolicyInstrument", DIRECTIVE), (BP + "Agency", AGENCY))
+
+
+def view_kind(store, iri: str, types: Iterable[str] = ()) -> str | None:
+    """PLAN, DIRECTIVE, AGENCY, CONCEPT or None. ``types`` are the resource's classes when the
+    caller has them already; without them they are read from the store."""
+    classes = set(types) or {r["t"].value for r in rows(store, f"SELECT DISTINCT ?t WHERE {{ {iri_ref(iri)} a ?t }}")}
+    if classes:
+        values = " ".join(iri_ref(c) for c in classes)
+        ancestors = " ".join(iri_ref(a) for a, _ in ANCESTORS)
+        found = {
+            r["a"].value
+            for r in rows(
+                store,
+                f"SELECT DISTINCT ?a WHERE {{ VALUES ?t {{ {values} }} VALUES ?a {{ {ancestors} }} "
+                "?t rdfs:subClassOf* ?a }",
+            )
+        }
+        for ancestor, kind in ANCESTORS:
+            if ancestor in found:
+                return kind
+    return CONCEPT if concept_scheme(store, iri) else None
