@@ -56,3 +56,64 @@ def test_query_page_runs_an_example_and_shows_its_table(browser, api_url):
     assert console_errors(browser) == []
     screenshot(browser, "query-page")
     assert_links_answer(api_url, links_of(browser))
+
+
+ID = "/id/"
+LANG_SON_PLAN = "doc/lang-son/ubnd/kh/2025/de-an-1639"
+QN_SCIENCE = "org/quang-ngai/so-khoa-hoc-va-cong-nghe"
+
+
+def test_home_page(browser, api_url):
+    open_page(browser, api_url, "/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_element(By.CSS_SELECTOR, "form[role=search] input[name=q]")
+    screenshot(browser, "home")
+    assert_links_answer(api_url, links_of(browser))
+
+
+def test_plan_page_reads_like_the_plan(browser, api_url):
+    open_page(browser, api_url, ID + LANG_SON_PLAN)  # the IRI: 303 to the document, in HTML
+    assert urlsplit(browser.current_url).path == "/doc/" + LANG_SON_PLAN
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "Lạng Sơn" in text and "Sở Khoa học và Công nghệ" in text
+    screenshot(browser, "plan")
+    assert_links_answer(api_url, links_of(browser))
+
+
+def test_agency_page_lists_its_tasks(browser, api_url):
+    open_page(browser, api_url, ID + QN_SCIENCE)
+    assert "Sở Khoa học và Công nghệ" in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_elements(By.CSS_SELECTOR, "main a[href*='/item/']")  # the tasks it has a role in
+    screenshot(browser, "agency")
+    assert_links_answer(api_url, links_of(browser))
+
+
+def test_search_without_diacritics_from_the_home_page(browser, api_url):
+    open_page(browser, api_url, "/")
+    box = browser.find_element(By.CSS_SELECTOR, "form[role=search] input[name=q]")
+    box.send_keys("xu ly chat thai y te")
+    box.submit()
+    WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "ol.results")))
+    assert console_errors(browser) == []
+    marked = [m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, "ol.results mark")]
+    assert "chất thải" in " ".join(marked) and "y tế" in " ".join(marked)
+    screenshot(browser, "search")
+    assert_links_answer(api_url, links_of(browser))
+
+
+def test_language_switch(browser, api_url):
+    open_page(browser, api_url, ID + QN_SCIENCE)
+    vietnamese = browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.CSS_SELECTOR, "header a.lang").click()
+    WebDriverWait(browser, 30).until(
+        lambda driver: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    )
+    assert console_errors(browser) == []
+    english = browser.find_element(By.TAG_NAME, "h1").text
+    assert english != vietnamese and "Department of Science and Technology" in english
+    # Links keep the reader in English.
+    local = [link for link in links_of(browser) if "/id/" in link]
+    assert local and all("lang=en" in link for link in local)
+    screenshot(browser, "agency-en")
+    assert_links_answer(api_url, links_of(browser))
