@@ -18,6 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from bioplan import formats
 from bioplan.remote_store import RemoteStoreError
@@ -114,6 +115,20 @@ _CODES = {
 }
 
 
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on this path: one route per method (api.routing) means
+    Starlette's own Allow header names only the first route's."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+
+
 def install(app: FastAPI) -> None:
     """Route every error, ours or the framework's, through the one body."""
 
@@ -126,9 +141,11 @@ def install(app: FastAPI) -> None:
         status = error.status_code
         code = _CODES.get(status, HTTPStatus(status).phrase.lower().replace(" ", "-"))
         message = error.detail if isinstance(error.detail, str) else HTTPStatus(status).phrase
+        headers = dict(error.headers or {})
         if status == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
-        return error_response(request, ApiError(status, code, message, headers=dict(error.headers or {})))
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return error_response(request, ApiError(status, code, message, headers=headers))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError):

@@ -20,7 +20,9 @@ def route(router: APIRouter, path: str, methods: Iterable[str], **options) -> Ca
     def register(endpoint: Callable) -> Callable:
         for method in methods:
             extra = {"include_in_schema": False} if method == "HEAD" else {}
-            name = f"{base_name or endpoint.__name__}_{method.lower()}"
+            # The GET route keeps the plain name: url_path_for(name) finds the page.
+            name = base_name or endpoint.__name__
+            name = name if method == "GET" else f"{name}_{method.lower()}"
             router.add_api_route(path, endpoint, methods=[method], name=name, **{**options, **extra})
         return endpoint
 
