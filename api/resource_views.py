@@ -14,13 +14,14 @@ from urllib.parse import quote
 from fastapi import Request
 from starlette.responses import HTMLResponse
 
-from api.pages import reader_language
+from api.errors import ApiError
+from api.pages import reader_language, url_with
 from bioplan import formats
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.site_links import href as site_href
 from bioplan.site_links import local_path
 from bioplan.views import kind as kinds
-from bioplan.views.agency import agency_view
+from bioplan.views.agency import MAX_PAGE, agency_view
 from bioplan.views.concept_usage import concept_usage
 from bioplan.views.directive import directive_view
 from bioplan.views.plan import plan_view
@@ -31,6 +32,8 @@ VIEWS: dict[str, tuple[Callable, str]] = {
     kinds.DIRECTIVE: (directive_view, "directive.html"),
     kinds.CONCEPT: (concept_usage, "concept_usage.html"),
 }
+# The views whose items come a page at a time (`?page=`, 1-based): an agency may lead hundreds of tasks.
+PAGED = {kinds.AGENCY}
 # The machine formats a resource's document offers (its suffixes; the generic route serves them).
 DOCUMENT_FORMATS = tuple(f for f in formats.FORMATS if f.kind == formats.GRAPH)
 
@@ -87,12 +90,50 @@ def page_helpers(services, request: Request) -> dict:
 
 def special_view(services, request: Request, iri: str, types: Iterable[str] = ()) -> HTMLResponse | None:
     """The specialised HTML page of ``iri`` (a plan, agency, directive, waste domain or funding
-    source), or None when it has none. ``types``: its classes, when the caller knows them."""
+    source), or None when it has none. ``types``: its classes, when the caller knows them.
+
+    A paged view (an agency) shows page ``?page=`` of its items and names the pages before and
+    after it in a `Link` header (rel="prev", rel="next"), as the page's own links do."""
     kind = kinds.view_kind(services.store, iri, types)
     if kind is None:
         return None
     build, template = VIEWS[kind]
-    view = build(services.store, iri, reader_language(request))
+    lang = reader_language(request)
+    paged = kind in PAGED
+    view = build(services.store, iri, lang, page_number(request)) if paged else build(services.store, iri, lang)
     if view is None:
         return None
-    return services.pages.render(request, template, {"v": view, **page_helpers(services, request)})
+    context = {"v": view, **page_helpers(services, request)}
+    if not paged:
+        return services.pages.render(request, template, context)
+    paging = view.paging
+    pager = {
+        "prev": paged_url(request, lang, paging.page - 1) if paging.has_previous else None,
+        "next": paged_url(request, lang, paging.page + 1) if paging.has_next else None,
+    }
+    links = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in pager.items() if url)
+    return services.pages.render(
+        request, template, {**context, "pager": pager}, headers={"Link": links} if links else None
+    )
+
+
+def page_number(request: Request) -> int:
+    """The `page` parameter (1 when absent); the one error body 400 unless 1..MAX_PAGE. (The /doc
+    route checks it first with the same bounds; this view reads the raw query, so checks again.)"""
+    asked = request.query_params.get("page")
+    if asked is None:
+        return 1
+    try:
+        number = int(asked)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_PAGE:
+        raise ApiError(400, "bad-request", f"page must be a whole number from 1 to {MAX_PAGE}", details={"page": asked})
+    return number
+
+
+def paged_url(request: Request, lang: str, number: int) -> str:
+    """This page at page ``number`` (page 1 without the parameter), its other parameters kept and
+    an English reader's language named (as every link of the site does)."""
+    kept = request.query_params.get("lang") or ("en" if lang == "en" else None)
+    return url_with(request, page=str(number) if number > 1 else None, lang=kept)

@@ -147,7 +147,11 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_
             types = {term.iri for term in described.types}
             special = await run_in_threadpool(special_view, services, request, described.iri, types)
             if special is not None:
-                special.headers.update(headers)
+                # The page's own paging (an agency's items) replaces that of the inverse links.
+                own_links = special.headers.get("link")
+                special.headers.update(_headers(request, stem, fmt, described, inverse_paging=False))
+                if own_links:
+                    special.headers["Link"] += ", " + own_links
                 return special
         return services.pages.render(request, "resource.html", _page_context(request, described, stem), headers=headers)
     body = await run_in_threadpool(_serialise, services.store, described, fmt)
@@ -176,12 +180,15 @@ def _page_url(request: Request, stem: str, number: int) -> str:
     return f"/doc/{quote(stem, safe='/-._~')}?{urlencode({**request.query_params, 'page': number})}"
 
 
-def _headers(request: Request, stem: str, fmt: formats.Format | None, described: Description) -> dict[str, str]:
+def _headers(
+    request: Request, stem: str, fmt: formats.Format | None, described: Description, *, inverse_paging: bool = True
+) -> dict[str, str]:
+    """The document's headers; ``inverse_paging``: name the pages of its inverse links (prev, next)."""
     links = [f'<{_document_url(request, stem, f)}>; rel="alternate"; type="{f.media_type}"' for f in DOCUMENT_FORMATS]
     inverse = described.inverse
-    if inverse.has_previous:
+    if inverse_paging and inverse.has_previous:
         links.append(f'<{_page_url(request, stem, inverse.page - 1)}>; rel="prev"')
-    if inverse.has_next:
+    if inverse_paging and inverse.has_next:
         links.append(f'<{_page_url(request, stem, inverse.page + 1)}>; rel="next"')
     headers = {"Vary": "Accept", "Link": ", ".join(links)}
     if fmt is not None:
