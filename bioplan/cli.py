@@ -19,9 +19,9 @@ from bioplan.loading import InvalidData, load
 from bioplan.query import QueryError, execute, render
 from bioplan.rdfio import InputError, read_all
 from bioplan.settings import Settings
+from bioplan.shacl import validate
 from bioplan.store import is_remote, open_store
 from bioplan.stored_queries import parse as parse_stored_query
-from bioplan.validation import validate
 
 app = typer.Typer(help="vn-bioplan: the knowledge graph of Vietnam's biotechnology plans.", no_args_is_help=True)
 app.add_typer(token_app, name="token")

@@ -10,8 +10,9 @@ import pyoxigraph as ox
 
 from bioplan.layout import DataFile
 from bioplan.rdfio import InputError, ReadFile, read
+from bioplan.shacl import validate
 from bioplan.store import Store
-from bioplan.validation import ValidationReport, validate
+from bioplan.validation import ValidationReport
 
 
 class InvalidData(Exception):

@@ -1,4 +1,10 @@
-"""SHACL validation of data against the ontology and the shapes, with a readable report."""
+"""SHACL validation reports, the shapes, the shared context, and the reference validator.
+
+The report types (ValidationReport, Violation) and the context a province is validated with live
+here. What the service and the command line run is bioplan.shacl, which compiles the shapes into
+set-based SPARQL queries; `validate` and `validate_graph` below run pyshacl, the reference that
+tests/test_shacl_sparql.py compares bioplan.shacl with, result by result.
+"""
 
 from __future__ import annotations
 
@@ -153,7 +159,7 @@ def _term_text(term) -> str | None:
 
 
 def validate(read_files: list[ReadFile], with_context: bool = True) -> ValidationReport:
-    """Validate the union of ``read_files`` (plus ontology and national data) with the shapes."""
+    """pyshacl's report on the union of ``read_files`` (plus ontology and national data)."""
     paths = [r.file.path for r in read_files]
     context = context_files(exclude=paths) if with_context else []
     data = rdflib.Graph()

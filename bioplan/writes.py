@@ -28,19 +28,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-import rdflib
 
 from bioplan.auth import Authenticator, Principal, Unauthenticated
 from bioplan.evaluation import QueryRefused
 from bioplan.namespaces import graph_iri
 from bioplan.provenance import PROVENANCE_GRAPH, activity_quads
 from bioplan.query import QueryError, parse_position
-from bioplan.rdfio import nfc_quad, to_rdflib_graph
+from bioplan.rdfio import nfc_quad
 from bioplan.settings import Settings
+from bioplan.shacl import validate_store
 from bioplan.sparql_text import _mask, load_sources, service_endpoints
 from bioplan.store import Store
 from bioplan.text import nfc
-from bioplan.validation import ValidationReport, validate_graph
+from bioplan.validation import ValidationReport
 
 __all__ = [
     "Forbidden",
@@ -480,17 +480,15 @@ class WriteService:
         changed = [g for g in changed if g is not None]
         if not any(lookup(g) for g in changed) and not any(g in CONTEXT_GRAPHS for g in changed):
             return None
-        data = rdflib.Graph()
-        origin: dict = {}
+        data = ox.Store()
+        origin: dict[str, str] = {}
         for graph in dict.fromkeys([*CONTEXT_GRAPHS, *changed]):
             triples = lookup(graph)
-            to_rdflib_graph(triples, data)
+            data.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)  # one (default) graph
             if graph in changed:
                 # The report names the graph a violating node was written to.
-                origin.update(
-                    {rdflib.URIRef(t.subject.value): graph for t in triples if isinstance(t.subject, ox.NamedNode)}
-                )
-        return validate_graph(data, origin)
+                origin.update({t.subject.value: graph for t in triples if isinstance(t.subject, ox.NamedNode)})
+        return validate_store(data, origin=origin)
 
 
 def _query_error(error: SyntaxError) -> QueryError:

@@ -13,7 +13,7 @@ import pytest
 from bioplan import layout
 from bioplan.namespaces import graph_iri
 from bioplan.rdfio import read_all
-from bioplan.validation import validate
+from bioplan.shacl import validate
 
 QUERIES = layout.PROJECT_ROOT / "bench" / "queries"
 

@@ -11,7 +11,7 @@ from bioplan.layout import DataFile
 from bioplan.namespaces import BP, sparql_prologue
 from bioplan.query import execute
 from bioplan.rdfio import read, read_all
-from bioplan.validation import validate
+from bioplan.shacl import validate
 
 DATA_FILES = layout.expand([layout.DATA_DIR])
 ALL_FILES = layout.bundled_files()

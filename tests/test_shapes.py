@@ -23,7 +23,7 @@ from shape_variants import (
     Variant,
 )
 
-from bioplan import layout, validation
+from bioplan import layout, shacl, validation
 from bioplan.rdfio import read_all, to_rdflib_graph
 
 VBS = rdflib.Namespace(SHAPES_NS)
@@ -114,7 +114,7 @@ def validate_variant(base_graph: rdflib.Graph, variant: Variant) -> validation.V
         assert base_graph - graph, f"{variant.id}: the update deleted nothing; it no longer matches BASE_TTL"
     else:
         assert graph - base_graph, f"{variant.id}: the update added nothing"
-    return validation.validate_graph(graph)
+    return shacl.validate_graph(graph)
 
 
 def rule_of(shapes: rdflib.Graph, variant: Variant) -> tuple[set[str], str]:
@@ -127,7 +127,7 @@ def rule_of(shapes: rdflib.Graph, variant: Variant) -> tuple[set[str], str]:
 
 
 def test_base_graph_conforms_without_warnings(base_graph):
-    report = validation.validate_graph(base_graph)
+    report = shacl.validate_graph(base_graph)
     assert report.conforms, report.to_text()
     assert report.violations == [], report.to_text()
 
