@@ -1,18 +1,26 @@
-"""Loading: read, NFC-normalise, validate, then write each graph atomically."""
+"""Loading: read, NFC-normalise, validate, then write each graph (atomically by default).
+
+The files are parsed straight into an in-memory store (no Python object per quad), validated
+there together with the shared context, and only then written: bad input changes nothing.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from bioplan import shacl, validation
 from bioplan.layout import DataFile
-from bioplan.rdfio import InputError, ReadFile, read
-from bioplan.shacl import validate
+from bioplan.rdfio import read_all, read_into
 from bioplan.store import Store
 from bioplan.validation import ValidationReport
+
+# Where the shared context (ontology, national data not being loaded) sits while validating:
+# seen by the shapes, never written.
+_CONTEXT_GRAPH = ox.NamedNode("urn:x-bioplan:validation-context")
 
 
 class InvalidData(Exception):
@@ -28,15 +36,23 @@ class LoadResult:
     triples_per_graph: dict[str, int]
 
 
-def group_by_graph(read_files: list[ReadFile]) -> dict[str, list[ox.Quad]]:
-    graphs: dict[str, list[ox.Quad]] = defaultdict(list)
-    for read_file in read_files:
-        for quad in read_file.quads:
-            name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
-            if name is None:
-                raise InputError(read_file.file.path, "triples in the default graph: put them in a named graph")
-            graphs[name].append(quad)
-    return dict(graphs)
+def stage(files: list[DataFile], progress: Callable[[DataFile], None] = lambda _file: None) -> ox.Store:
+    """Every file parsed into one in-memory store, each in its graph; InputError on bad input."""
+    staged = ox.Store()
+    for file in files:
+        read_into(staged, file)
+        progress(file)
+    return staged
+
+
+def check(staged: ox.Store, files: list[DataFile]) -> ValidationReport:
+    """The staged data validated with the shared context it does not replace."""
+    for context in validation.context_files(exclude=[f.path for f in files]):
+        staged.extend(ox.Quad(q.subject, q.predicate, q.object, _CONTEXT_GRAPH) for q in context.quads)
+    try:
+        return shacl.validate_store(staged, union_default_graph=True)
+    finally:
+        staged.remove_graph(_CONTEXT_GRAPH)
 
 
 def load(
@@ -52,16 +68,40 @@ def load(
     cases the store is left exactly as it was. ``bulk``: write with the store's bulk loader, not
     in one transaction (validation still comes first).
     """
-    read_files = []
-    for file in files:
-        read_files.append(read(file))
-        progress(file)
-    report = validate(read_files)
+    staged = stage(files, progress)
+    graphs = {graph.value: ox.NamedNode(graph.value) for graph in staged.named_graphs()}
+
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        content = {name: staged.quads_for_pattern(None, None, None, term) for name, term in graphs.items()}
+        try:
+            store.replace_graphs(content, atomic=not bulk)
+        except BaseException as error:  # re-raised by the caller's thread
+            failures.append(error)
+
+    # A first bulk load (none of its graphs in the store yet) is written while it is validated:
+    # both release the GIL. If it does not conform, dropping its graphs restores the store.
+    early = bulk and not set(graphs) & set(store.named_graphs())
+    writer = threading.Thread(target=write, name="bioplan-bulk-write") if early else None
+    if writer is not None:
+        writer.start()
+    try:
+        report = check(staged, files)
+    finally:
+        if writer is not None:
+            writer.join()
+    if failures:
+        raise failures[0]
     if not report.conforms:
-        raise InvalidData(report)
-    graphs = group_by_graph(read_files)
-    # Distinct triples per graph: loading the same files twice gives the same counts.
-    store.replace_graphs(graphs, atomic=not bulk)
-    return LoadResult(
-        {name: len({(q.subject, q.predicate, q.object) for q in quads}) for name, quads in graphs.items()}
-    )
+        if writer is not None:
+            store.update(" ; ".join(f"DROP SILENT GRAPH <{name}>" for name in graphs))
+        # The report names each violation's file: worth reading the files again, on failure only.
+        raise InvalidData(shacl.validate(read_all(files)))
+    if writer is None:
+        write()
+        if failures:
+            raise failures[0]
+    # Distinct triples per graph (the store holds each once): loading twice gives the same counts.
+    counts = staged.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return LoadResult({row["g"].value: int(row["n"].value) for row in counts})

@@ -55,8 +55,9 @@ def nfc_quad(quad: ox.Quad) -> ox.Quad:
     return ox.Quad(_nfc_term(quad.subject), _nfc_term(quad.predicate), _nfc_term(quad.object), quad.graph_name)
 
 
-def read(file: DataFile) -> ReadFile:
-    """Parse one file (NFC first: decomposed input must not mint a second IRI for one thing)."""
+def _format_and_text(file: DataFile) -> tuple[ox.RdfFormat, str]:
+    """The file's RDF format and its text in NFC (decomposed input must not mint a second IRI
+    for one thing)."""
     fmt = _FORMATS.get(file.path.suffix)
     if fmt is None:
         raise InputError(file.path, f"unsupported file type {file.path.suffix!r} (use .ttl, .trig, .nq or .nt)")
@@ -65,12 +66,27 @@ def read(file: DataFile) -> ReadFile:
     except OSError as error:
         raise InputError(file.path, f"cannot read: {error.strerror}") from error
     try:
-        text = nfc(raw.decode("utf-8"))
+        return fmt, nfc(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise InputError(file.path, f"not UTF-8 (byte {error.start})") from error
-    graph = ox.NamedNode(file.graph) if file.graph else ox.DefaultGraph()
+
+
+def _has_escapes(text: str) -> bool:
     # The text is NFC already; only escapes (\u0301) can spell a term out of NFC.
-    escaped = "\\u" in text or "\\U" in text
+    return "\\u" in text or "\\U" in text
+
+
+def _input_error(file: DataFile, error: SyntaxError) -> InputError:
+    line, column = (error.lineno, error.offset) if error.lineno else (None, None)
+    message = error.msg if hasattr(error, "msg") else str(error)
+    return InputError(file.path, message, line, column)
+
+
+def read(file: DataFile) -> ReadFile:
+    """Parse one file into quads, NFC throughout; triples go to the file's graph."""
+    fmt, text = _format_and_text(file)
+    graph = ox.NamedNode(file.graph) if file.graph else ox.DefaultGraph()
+    escaped = _has_escapes(text)
     try:
         parsed = ox.parse(text, format=fmt, base_iri=CANONICAL_BASE)
         quads = []
@@ -80,10 +96,26 @@ def read(file: DataFile) -> ReadFile:
                 item = ox.Quad(item.subject, item.predicate, item.object, graph)
             quads.append(nfc_quad(item) if escaped else item)
     except SyntaxError as error:
-        line, column = (error.lineno, error.offset) if error.lineno else (None, None)
-        message = error.msg if hasattr(error, "msg") else str(error)
-        raise InputError(file.path, message, line, column) from error
+        raise _input_error(file, error) from error
     return ReadFile(file, quads)
+
+
+def read_into(store: ox.Store, file: DataFile) -> None:
+    """Parse one file straight into ``store`` (in memory), as ``read`` would: the fast path for
+    large loads, with no Python object per quad. A file that names graphs must name them all."""
+    fmt, text = _format_and_text(file)
+    if _has_escapes(text) or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        quads = read(file).quads  # term by term: NFC of escapes, graphs checked
+        if any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+            raise InputError(file.path, "triples in the default graph: put them in a named graph")
+        store.extend(quads)
+        return
+    if not file.graph:
+        raise InputError(file.path, "triples in the default graph: put them in a named graph")
+    try:
+        store.bulk_load(text, format=fmt, base_iri=CANONICAL_BASE, to_graph=ox.NamedNode(file.graph))
+    except SyntaxError as error:
+        raise _input_error(file, error) from error
 
 
 def read_all(files: Iterable[DataFile]) -> list[ReadFile]:

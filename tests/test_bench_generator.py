@@ -11,9 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 from bioplan import layout
+from bioplan.loading import load
 from bioplan.namespaces import graph_iri
 from bioplan.rdfio import read_all
 from bioplan.shacl import validate
+from bioplan.store import OxigraphStore
 
 QUERIES = layout.PROJECT_ROOT / "bench" / "queries"
 
@@ -54,6 +56,18 @@ def test_tiny_scale_conforms_to_the_shapes(tiny):
     assert 1_000 < triples < 10_000
     report = validate(read_files)
     assert report.conforms, report.to_text()
+
+
+def test_tiny_scale_loads_with_the_bulk_loader(tiny, tmp_path):
+    """The loader stages the files and validates them there: it must judge them as validate does
+    (the generated national graph beside the bundled national files included)."""
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        result = load(store, layout.expand([tiny]), bulk=True)
+        assert result.triples_per_graph.keys() == {graph_iri("national"), graph_iri("ha-noi"), graph_iri("hue")}
+        assert all(store.quad_count(graph) == count > 0 for graph, count in result.triples_per_graph.items())
+    finally:
+        store.close()
 
 
 def test_files_sit_where_the_loader_puts_them_in_province_graphs(tiny):

@@ -128,6 +128,10 @@ def test_bulk_load_writes_the_same_dataset_and_still_validates_first(tmp_path, b
     refused = bioplan("load", "--bulk", "--store", str(bulk), str(broken_province), check=1)
     assert "unchanged" in refused.stderr
     assert quad_count(bulk) == total
+    # A first bulk load is written while it is validated: refused, it leaves nothing behind.
+    empty = tmp_path / "empty"
+    bioplan("load", "--bulk", "--store", str(empty), str(broken_province), check=1)
+    assert quad_count(empty) == 0
 
 
 def test_load_normalises_to_nfc(tmp_path):
