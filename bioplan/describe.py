@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from bioplan.labels import local_name, pick
 from bioplan.namespaces import BP, PREFIXES
+from bioplan.paging import Paging
 
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
@@ -153,29 +154,10 @@ class InverseLink:
 
 
 @dataclass(frozen=True)
-class InversePage:
+class InversePage(Paging):
     """One page of the links pointing to the resource, ordered by property then subject."""
 
-    links: tuple[InverseLink, ...]
-    total: int
-    page: int
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def first_position(self) -> int:
-        return (self.page - 1) * self.size + 1
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    links: tuple[InverseLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -290,10 +272,10 @@ def describe(
         term_for(v.text) for group in properties if group.predicate.iri == RDF_TYPE for v in group.values if v.is_iri
     )
     inverse_page = InversePage(
-        tuple(InverseLink(term_for(s.value), term_for(p.value), graphs) for s, p, graphs in inverse),
-        total,
-        page,
-        page_size,
+        page=page,
+        size=page_size,
+        total=total,
+        links=tuple(InverseLink(term_for(s.value), term_for(p.value), graphs) for s, p, graphs in inverse),
     )
     # The RDF views: own statements, one page of inverse links, and the labels of every IRI they
     # link (not of classes and properties: those are the ontology's, served at /def/bioplan).

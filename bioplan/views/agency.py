@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bioplan.namespaces import BP, PREFIXES
+from bioplan.paging import Paging
 from bioplan.views.common import (
     COOPERATING,
     ELI,
@@ -40,45 +41,6 @@ ORG = PREFIXES["org"]
 OBLIGATION_ROLES = {"reportingAgency": "reporting", "reportRecipient": "recipient", "via": "via"}
 ITEMS_PER_PAGE = 100
 MAX_PAGE = 1_000_000  # the highest page number a request may ask for (the /doc route's bound too)
-
-
-@dataclass(frozen=True)
-class Paging:
-    """Which slice of the agency's items a page shows: page ``page`` (1-based) of ``size``."""
-
-    page: int
-    size: int
-    total: int
-
-    @classmethod
-    def clamped(cls, page: int, size: int, total: int) -> Paging:
-        """Page ``page`` brought within 1..the last page (a page past the end shows the last)."""
-        last = max(1, -(-total // size))
-        return cls(min(max(1, page), last), size, total)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def first_position(self) -> int:
-        return (self.page - 1) * self.size + 1
-
-    @property
-    def last_position(self) -> int:
-        return min(self.page * self.size, self.total)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def is_paged(self) -> bool:
-        return self.pages > 1
 
 
 @dataclass
