@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     service_allowlist: CommaList = Field(
         (), description="SPARQL endpoints that SERVICE and LOAD may reach, comma-separated."
     )
-    query_workers: int = Field(2, gt=0, description="Queries the embedded store evaluates at once (threads of its query process).")
+    query_workers: int = Field(
+        2, gt=0, description="Queries the embedded store evaluates at once (threads of its query process)."
+    )
     update_url: str | None = Field(
         None, description="SPARQL Update endpoint of a remote store (default: derived from BIOPLAN_STORE)."
     )
