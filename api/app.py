@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from api import errors
 from api.limits import BodySizeLimit
 from api.pages import Pages
-from api.routes import browse, catalogue, graphs, resources, search, sparql, update
+from api.routes import browse, calendar, catalogue, graphs, resources, search, sparql, update
 from bioplan import layout
 from bioplan.engine import DirectEngine, EmbeddedEngine
 from bioplan.search import SearchIndex
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(update.router)
     app.include_router(graphs.router)
     app.include_router(browse.router)
+    app.include_router(calendar.router)
     app.include_router(search.router)
     app.include_router(catalogue.router)
     app.include_router(resources.router)

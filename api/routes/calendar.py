@@ -1,0 +1,110 @@
+"""/calendar: the reporting deadlines (HTML, JSON) and /calendar.ics, an iCalendar feed."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from api.errors import ApiError
+from api.pages import reader_language, url_with
+from api.routing import route
+from bioplan import ical
+from bioplan.calendar import Deadline, deadlines
+from bioplan.site_links import href
+
+router = APIRouter()
+MAX_YEARS = 10
+
+
+def _years(year: int | None, years: int) -> range:
+    first = year if year is not None else date.today().year
+    return range(first, first + years)
+
+
+async def _deadlines(request: Request, year: int | None, years: int, province: str | None, agency: str | None):
+    if agency is not None and not agency.startswith(("http://", "https://")):
+        raise ApiError(400, "bad-request", "agency must be an absolute IRI")
+    services = request.app.state.services
+    lang = reader_language(request)
+    return await run_in_threadpool(deadlines, services.store, _years(year, years), lang, province, agency)
+
+
+def _as_json(deadline: Deadline, today: date) -> dict:
+    item = asdict(deadline)
+    item["due"] = deadline.due.isoformat()
+    item["status"] = deadline.status(today)
+    item["uid"] = deadline.uid
+    return item
+
+
+YEAR = Query(None, ge=1900, le=2200, description="The first year (default: this year).")
+YEARS = Query(1, ge=1, le=MAX_YEARS, description="How many years from `year`.")
+PROVINCE = Query(None, max_length=100, description="Only this province (its slug, e.g. lang-son).")
+AGENCY = Query(
+    None, max_length=2000, description="Only obligations this agency reports, receives or passes on (its IRI)."
+)
+
+
+@route(router, "/calendar", ["GET", "HEAD"], summary="Reporting deadlines (HTML or JSON)", response_class=Response)
+async def calendar_page(
+    request: Request,
+    year: int | None = YEAR,
+    years: int = YEARS,
+    province: str | None = PROVINCE,
+    agency: str | None = AGENCY,
+    format: str | None = Query(None, pattern="^(html|json)$"),
+) -> Response:
+    found = await _deadlines(request, year, years, province, agency)
+    today = date.today()
+    accept = request.headers.get("accept", "")
+    if format == "json" or (format is None and "application/json" in accept and "text/html" not in accept):
+        return JSONResponse(
+            {
+                "today": today.isoformat(),
+                "years": [y for y in _years(year, years)],
+                "deadlines": [_as_json(d, today) for d in found],
+            },
+            headers={"Vary": "Accept"},
+        )
+    services = request.app.state.services
+    lang = reader_language(request)
+    context = {
+        "deadlines": found,
+        "today": today,
+        "years": _years(year, years),
+        "province": province,
+        "href": lambda iri: href(iri, (services.settings.base_iri,), lang),
+        "json_url": url_with(request, format="json"),
+        "ics_url": "/calendar.ics" + (f"?{request.url.query}" if request.url.query else ""),
+    }
+    return services.pages.render(request, "calendar.html", context, headers={"Vary": "Accept, Accept-Language"})
+
+
+@route(
+    router,
+    "/calendar.ics",
+    ["GET", "HEAD"],
+    summary="Reporting deadlines as an iCalendar feed",
+    response_class=Response,
+)
+async def calendar_feed(
+    request: Request,
+    year: int | None = YEAR,
+    years: int = YEARS,
+    province: str | None = PROVINCE,
+    agency: str | None = AGENCY,
+) -> Response:
+    found = await _deadlines(request, year, years, province, agency)
+    base = str(request.base_url).rstrip("/")
+    services = request.app.state.services
+
+    def url_of(iri: str) -> str:
+        link = href(iri, (services.settings.base_iri,))
+        return base + link if link.startswith("/") else link
+
+    name = "vn-bioplan: hạn báo cáo" + (f" ({province})" if province else "")
+    return Response(ical.feed(found, url_of, name), media_type="text/calendar; charset=utf-8")
