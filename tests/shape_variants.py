@@ -379,6 +379,27 @@ def _drop_lang(subject: str, prop: str, lang: str) -> str:
     return f'DELETE {{ <{subject}> {prop} ?v }} WHERE {{ <{subject}> {prop} ?v FILTER (LANG(?v) = "{lang}") }}'
 
 
+# A change event of the 2025 reorganisation, complete except for the properties left out: the base
+# graph has none, so the change-event variants add one that lacks what their rule requires.
+EVENT = ID + "event/2025-03-01/binh-thuan-so-tai-nguyen-va-moi-truong"
+EVENT_PARTS = {
+    "org:originalOrganization": f"<{DEPT_NRE}>",
+    "org:resultingOrganization": f"<{DEPT_ST}>",
+    "dct:date": '"2025-03-01"^^xsd:date',
+    "m8g:hasFormalFramework": f"<{DECISION}>",
+}
+
+
+def _event(kind: str = "bp:Merger", without: str = "", **replaced: str) -> str:
+    """INSERT DATA of a change event of the given kind, without one property or with values replaced
+    (keyword names use `_` for `:`)."""
+    parts = {
+        prop: replaced.get(prop.replace(":", "_"), value) for prop, value in EVENT_PARTS.items() if prop != without
+    }
+    body = " ; ".join(f"{prop} {value}" for prop, value in parts.items())
+    return _add(f'<{EVENT}> a {kind} , org:ChangeEvent ; rdfs:label "Sự kiện"@vi , "Event"@en ; {body} .')
+
+
 # The numbered rules of the brief are noted as "(rule n)".
 VIOLATIONS: list[Variant] = [
     # documents.ttl
@@ -577,6 +598,19 @@ VIOLATIONS: list[Variant] = [
         f"DELETE DATA {{ <{TASK}> bp:cooperatingAgency <{DEPT_NRE}> }}",
     ),
     Variant("lead-participation-without-shortcut", "ParticipationShortcutRule", _drop(TASK, "bp:leadAgency")),
+    # agencies.ttl: change events
+    Variant("event-without-original", "ChangeEvent-original", _event(without="org:originalOrganization")),
+    Variant("event-without-date", "ChangeEvent-date", _event(without="dct:date")),
+    Variant("event-date-as-string", "ChangeEvent-date", _event(dct_date='"01/03/2025"')),
+    Variant("event-without-legal-basis", "ChangeEvent-legalBasis", _event(without="m8g:hasFormalFramework")),
+    Variant(
+        "event-legal-basis-not-an-instrument", "ChangeEvent-legalBasis", _event(m8g_hasFormalFramework=f"<{UBND}>")
+    ),
+    Variant(
+        "transfer-without-receiver",
+        "ChangeEventResultRule",
+        _event("bp:TransferOfFunctions", without="org:resultingOrganization"),
+    ),
     # targets.ttl
     Variant("target-without-value", "Target-value", _drop(TARGET, "schema:value")),  # rule 9
     Variant("target-value-as-text", "Target-value", _replace(TARGET, "schema:value", "10.0", '"10%"')),  # rule 9
