@@ -2,7 +2,9 @@
 plans state them: "trước 30 tháng 11 hằng năm") turned into dates for the years asked for.
 
 A deadline is "upcoming" from today on and "past" before; whether a past deadline was met needs
-the progress reports, which come with their own graph.
+the progress reports, which come with their own graph. A report is due to whoever holds the
+recipient's functions on the due date: a recipient dissolved by then (the 2025 reorganisation)
+routes to its successors through the change events.
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ SELECT ?obligation ?plan ?graph ?month ?day ?property ?value ?lang WHERE {
 }
 """
 
+_CHANGES = """
+SELECT ?from ?to ?date WHERE {
+  ?event org:originalOrganization ?from ; org:resultingOrganization ?to ; dct:date ?date .
+}
+"""
+
 _LABELS = """
 SELECT ?resource ?label WHERE {
   VALUES ?resource { %s }
@@ -61,6 +69,7 @@ class Deadline:
     reporting: tuple[Party, ...]
     recipient: tuple[Party, ...]
     via: tuple[Party, ...]
+    routed_to: tuple[Party, ...] = ()  # the recipients' successors on the due date, if they changed
 
     def status(self, today: date) -> str:
         return "upcoming" if self.due >= today else "past"
@@ -101,9 +110,11 @@ def deadlines(
             entry.texts[name].append((row["lang"].value or None, row["value"].value))
         elif name != "obligationOf" and row["value"].value not in entry.parties[name]:
             entry.parties[name].append(row["value"].value)
+    changes = _changes(store)
     iris = {e.plan for e in obligations.values()} | {
         i for e in obligations.values() for v in e.parties.values() for i in v
     }
+    iris |= {to for steps in changes.values() for to, _ in steps}
     labels = _labels(store, iris)
 
     def party(iri: str) -> Party:
@@ -118,9 +129,12 @@ def deadlines(
         if agency is not None and agency not in involved:
             continue
         for year in years:
+            due = _occurrence(year, entry.month, entry.day)
+            recipients = entry.parties["reportRecipient"]
+            routed = [s for r in recipients for s in successors(changes, r, due)]
             found.append(
                 Deadline(
-                    due=_occurrence(year, entry.month, entry.day),
+                    due=due,
                     obligation=iri,
                     label=pick(entry.texts["label"], lang) or iri,
                     subject=pick(entry.texts["reportSubject"], lang) or "",
@@ -130,9 +144,30 @@ def deadlines(
                     reporting=tuple(party(i) for i in entry.parties["reportingAgency"]),
                     recipient=tuple(party(i) for i in entry.parties["reportRecipient"]),
                     via=tuple(party(i) for i in entry.parties["via"]),
+                    routed_to=tuple(party(i) for i in dict.fromkeys(routed)) if routed != recipients else (),
                 )
             )
     return sorted(found, key=lambda d: (d.due, d.province or "", d.obligation))
+
+
+def _changes(store) -> dict[str, list[tuple[str, date]]]:
+    """Each organisation's change events: (a resulting organisation, the date), from the graph."""
+    changes: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    for row in store.query(sparql_prologue() + _CHANGES):
+        changes[row["from"].value].append((row["to"].value, date.fromisoformat(row["date"].value)))
+    return changes
+
+
+def successors(changes: dict[str, list[tuple[str, date]]], iri: str, on: date) -> list[str]:
+    """Who holds ``iri``'s functions on ``on``: itself, or, through every change event dated on
+    or before that day, each organisation at the end of the chain (a split gives several)."""
+    steps = [to for to, when in changes.get(iri, ()) if when <= on]
+    if not steps:
+        return [iri]
+    found: list[str] = []
+    for step in steps:
+        found += [s for s in successors(changes, step, on) if s not in found]
+    return found
 
 
 def _labels(store, iris: set[str]) -> dict[str, list[tuple[str | None, str]]]:

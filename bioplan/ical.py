@@ -37,7 +37,7 @@ def feed(deadlines: Iterable[Deadline], url_of: Callable[[str], str], name: str,
     lines.append(f"X-WR-CALNAME:{_escape(name)}")
     for deadline in deadlines:
         who = "; ".join(p.label for p in deadline.reporting)
-        to = "; ".join(p.label for p in deadline.recipient)
+        to = "; ".join(p.label for p in deadline.routed_to or deadline.recipient)
         description = "\n".join(
             text
             for text in (

@@ -8,7 +8,7 @@ from datetime import date
 import icalendar
 import pytest
 
-from bioplan.calendar import _occurrence, deadlines
+from bioplan.calendar import _changes, _occurrence, deadlines, successors
 from bioplan.namespaces import sparql_prologue
 
 LANG_SON = "https://w3id.org/vn-bioplan/id/doc/lang-son/ubnd/kh/2025/de-an-1639"
@@ -84,3 +84,40 @@ def test_ical_feed_parses_with_a_real_library_and_matches_the_json(http):
 def test_bad_parameters_get_the_one_error_body(http, params):
     response = http.get("/calendar.ics", params=params)
     assert response.status_code == 400 and response.json()["error"]["code"] == "bad-request"
+
+
+BINH_THUAN_UBND = "https://w3id.org/vn-bioplan/id/org/binh-thuan/ubnd-tinh"
+LAM_DONG_UBND = "https://w3id.org/vn-bioplan/id/org/lam-dong-2025/ubnd-tinh"
+BINH_THUAN_DISTRICTS = "https://w3id.org/vn-bioplan/id/org/binh-thuan/ubnd-cac-huyen-thi-xa-thanh-pho"
+
+
+def test_a_report_to_a_dissolved_recipient_goes_to_its_successor_on_the_due_date(store):
+    """Bình Thuận's people's committee became Lâm Đồng's on 1 July 2025 (Nghị quyết 202/2025)."""
+    found = [
+        d
+        for d in deadlines(store, range(2024, 2027), province="binh-thuan")
+        if BINH_THUAN_UBND in {r.iri for r in d.recipient}
+    ]
+    assert found
+    for deadline in found:
+        routed = [p.iri for p in deadline.routed_to]
+        assert routed == ([] if deadline.due < date(2025, 7, 1) else [LAM_DONG_UBND]), deadline.due
+    lang_son = deadlines(store, range(2026, 2027), province="lang-son")
+    assert lang_son and all(not d.routed_to for d in lang_son)  # Lạng Sơn's recipients did not change
+
+
+def test_successors_follow_every_step_and_every_receiver(store):
+    changes = _changes(store)
+    assert successors(changes, BINH_THUAN_UBND, date(2025, 6, 30)) == [BINH_THUAN_UBND]
+    # The district level ended on 1 July 2025: its functions went to several receivers.
+    receivers = successors(changes, BINH_THUAN_DISTRICTS, date(2026, 1, 1))
+    assert len(receivers) >= 2 and BINH_THUAN_DISTRICTS not in receivers
+
+
+def test_the_page_and_the_feed_name_the_successor(http):
+    page = http.get("/calendar", params={"year": 2026, "province": "binh-thuan"}).text
+    assert 'class="routed"' in page and "/id/org/lam-dong-2025/ubnd-tinh" in page
+    feed = icalendar.Calendar.from_ical(
+        http.get("/calendar.ics", params={"year": 2026, "province": "binh-thuan"}).content
+    )
+    assert any("Lâm Đồng" in str(e["DESCRIPTION"]) for e in feed.walk("VEVENT"))
