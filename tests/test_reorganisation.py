@@ -165,3 +165,15 @@ SELECT ?old ?new WHERE {
 
 def test_every_step_links_old_and_new_both_ways(store):
     assert list(execute(store, REPLACED)) == []
+
+
+def test_the_agency_page_says_what_became_of_it_with_links_both_ways(http):
+    """Old IRIs keep resolving: the old department's page names its successor and the date,
+    and the successor's page names what it came from."""
+    old = "/id/org/binh-thuan/so-tai-nguyen-va-moi-truong"
+    new = "/id/org/binh-thuan/so-nong-nghiep-va-moi-truong"
+    page = http.get(old, follow_redirects=True, headers={"accept": "text/html"}).text
+    changes = page.split('class="changes"')[1].split("</ul>")[0]
+    assert 'data-direction="into"' in changes and f'href="{new}"' in changes and "2025-03-01" in changes
+    successor = http.get(new, follow_redirects=True, headers={"accept": "text/html"}).text
+    assert f'href="{old}"' in successor.split('class="changes"')[1].split("</ul>")[0]

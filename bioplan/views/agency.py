@@ -100,10 +100,22 @@ class AgencyView:
     parents: list[Link]
     groups: list[PlanGroup]  # the plans this page shows, in reading order
     paging: Paging
+    changes: list[Change] = field(default_factory=list)  # what became of it, what it came from
     plan_count: int = 0  # every plan the agency has a role in, on any page
     lead_count: int = 0
     cooperating_count: int = 0
     other_count: int = 0
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change event the agency took part in: ``into`` (it became ``other``) or ``from``."""
+
+    direction: str  # "into" or "from"
+    other: Link
+    date: str
+    event: Link
+    kind: Link | None
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,16 @@ def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEM
               OPTIONAL {{ ?o bp:deadlineText ?deadline }}
             }}""",
     )
+    changes = rows(
+        store,
+        f"""SELECT ?direction ?other ?date ?event ?kind WHERE {{
+              {{ ?event org:originalOrganization {agency} ; org:resultingOrganization ?other . BIND("into" AS ?direction) }}
+              UNION
+              {{ ?event org:resultingOrganization {agency} ; org:originalOrganization ?other . BIND("from" AS ?direction) }}
+              ?event dct:date ?date .
+              OPTIONAL {{ ?event a ?kind . ?kind rdfs:subClassOf+ org:ChangeEvent }}
+            }} ORDER BY ?date ?direction ?other""",
+    )
     plans = {e.plan for e in entries} | {r["plan"].value for r in plan_roles} | {r["plan"].value for r in obligations}
     province_of = {r["plan"].value: r["a"].value for r in _plan_provinces(store, plans)}
     labels = Labels(
@@ -144,7 +166,8 @@ def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEM
         | set(province_of.values())
         | {role for e in entries for role in e.roles}
         | {r["role"].value for r in plan_roles}
-        | {r["o"].value for r in obligations},
+        | {r["o"].value for r in obligations}
+        | {r[name].value for r in changes for name in ("other", "event", "kind") if r.get(name) is not None},
         lang,
     )
 
@@ -181,6 +204,16 @@ def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEM
         # Every page: the plans with items on it, and those with a role on the plan or a report.
         groups=[g for g in groups.values() if g.items or g.plan_roles or g.obligations],
         paging=paging,
+        changes=[
+            Change(
+                r["direction"].value,
+                labels.link(r["other"].value),
+                r["date"].value,
+                labels.link(r["event"].value),
+                labels.link(r["kind"].value) if r.get("kind") is not None else None,
+            )
+            for r in changes
+        ],
         plan_count=len(groups),
         lead_count=sum(1 for e in entries if LEAD in e.roles),
         cooperating_count=sum(1 for e in entries if COOPERATING in e.roles),
