@@ -16,6 +16,7 @@ from datetime import date
 
 from bioplan.labels import pick
 from bioplan.namespaces import CANONICAL_BASE, sparql_prologue
+from bioplan.succession import change_steps, successors
 
 GRAPH_BASE = CANONICAL_BASE + "graph/"
 
@@ -34,12 +35,6 @@ SELECT ?obligation ?plan ?graph ?month ?day ?property ?value ?lang WHERE {
   } UNION {
     BIND(bp:obligationOf AS ?property) BIND(?plan AS ?value)
   }
-}
-"""
-
-_CHANGES = """
-SELECT ?from ?to ?date WHERE {
-  ?event org:originalOrganization ?from ; org:resultingOrganization ?to ; dct:date ?date .
 }
 """
 
@@ -110,7 +105,7 @@ def deadlines(
             entry.texts[name].append((row["lang"].value or None, row["value"].value))
         elif name != "obligationOf" and row["value"].value not in entry.parties[name]:
             entry.parties[name].append(row["value"].value)
-    changes = _changes(store)
+    changes = change_steps(store)
     iris = {e.plan for e in obligations.values()} | {
         i for e in obligations.values() for v in e.parties.values() for i in v
     }
@@ -148,26 +143,6 @@ def deadlines(
                 )
             )
     return sorted(found, key=lambda d: (d.due, d.province or "", d.obligation))
-
-
-def _changes(store) -> dict[str, list[tuple[str, date]]]:
-    """Each organisation's change events: (a resulting organisation, the date), from the graph."""
-    changes: dict[str, list[tuple[str, date]]] = defaultdict(list)
-    for row in store.query(sparql_prologue() + _CHANGES):
-        changes[row["from"].value].append((row["to"].value, date.fromisoformat(row["date"].value)))
-    return changes
-
-
-def successors(changes: dict[str, list[tuple[str, date]]], iri: str, on: date) -> list[str]:
-    """Who holds ``iri``'s functions on ``on``: itself, or, through every change event dated on
-    or before that day, each organisation at the end of the chain (a split gives several)."""
-    steps = [to for to, when in changes.get(iri, ()) if when <= on]
-    if not steps:
-        return [iri]
-    found: list[str] = []
-    for step in steps:
-        found += [s for s in successors(changes, step, on) if s not in found]
-    return found
 
 
 def _labels(store, iris: set[str]) -> dict[str, list[tuple[str | None, str]]]:

@@ -8,8 +8,9 @@ from datetime import date
 import icalendar
 import pytest
 
-from bioplan.calendar import _changes, _occurrence, deadlines, successors
+from bioplan.calendar import _occurrence, deadlines
 from bioplan.namespaces import sparql_prologue
+from bioplan.succession import change_steps, successors
 
 LANG_SON = "https://w3id.org/vn-bioplan/id/doc/lang-son/ubnd/kh/2025/de-an-1639"
 LANG_SON_NRE = "https://w3id.org/vn-bioplan/id/org/lang-son/so-nong-nghiep-va-moi-truong"
@@ -107,7 +108,7 @@ def test_a_report_to_a_dissolved_recipient_goes_to_its_successor_on_the_due_date
 
 
 def test_successors_follow_every_step_and_every_receiver(store):
-    changes = _changes(store)
+    changes = change_steps(store)
     assert successors(changes, BINH_THUAN_UBND, date(2025, 6, 30)) == [BINH_THUAN_UBND]
     # The district level ended on 1 July 2025: its functions went to several receivers.
     receivers = successors(changes, BINH_THUAN_DISTRICTS, date(2026, 1, 1))

@@ -177,3 +177,25 @@ def test_the_agency_page_says_what_became_of_it_with_links_both_ways(http):
     assert 'data-direction="into"' in changes and f'href="{new}"' in changes and "2025-03-01" in changes
     successor = http.get(new, follow_redirects=True, headers={"accept": "text/html"}).text
     assert f'href="{old}"' in successor.split('class="changes"')[1].split("</ul>")[0]
+
+
+def test_a_task_page_shows_its_original_lead_agency_and_who_leads_now(http, store):
+    """A Quảng Ngãi task led by Sở Nông nghiệp và Phát triển nông thôn: led now by Sở Nông nghiệp
+    và Môi trường of the new Quảng Ngãi (both steps, 1 March and 1 July 2025, have taken effect)."""
+    old = "https://w3id.org/vn-bioplan/id/org/quang-ngai/so-nong-nghiep-va-phat-trien-nong-thon"
+    found = list(
+        store.query(f"SELECT ?t WHERE {{ ?t <https://w3id.org/vn-bioplan/def/bioplan#leadAgency> <{old}> }} LIMIT 1")
+    )
+    assert found
+    task = found[0]["t"].value.removeprefix("https://w3id.org/vn-bioplan/id/")
+    page = http.get(f"/doc/{task}", headers={"accept": "text/html"}).text
+    lead_now = page.split('class="lead-now"')[1].split("</p>")[0]
+    assert 'href="/id/org/quang-ngai/so-nong-nghiep-va-phat-trien-nong-thon"' in lead_now
+    assert 'href="/id/org/quang-ngai-2025/so-nong-nghiep-va-moi-truong"' in lead_now
+    lang_son = list(
+        store.query(
+            "SELECT ?t WHERE { ?t <https://w3id.org/vn-bioplan/def/bioplan#leadAgency> ?a FILTER(STRSTARTS(STR(?a), 'https://w3id.org/vn-bioplan/id/org/lang-son/so-')) } LIMIT 1"
+        )
+    )
+    unchanged = lang_son[0]["t"].value.removeprefix("https://w3id.org/vn-bioplan/id/")
+    assert 'class="lead-now"' not in http.get(f"/doc/{unchanged}", headers={"accept": "text/html"}).text

@@ -16,6 +16,7 @@ which overrides Accept; every document names each of its formats in a Link heade
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -32,6 +33,8 @@ from bioplan.jsonld import jsonld_context, jsonld_document
 from bioplan.labels import pick
 from bioplan.namespaces import PREFIXES
 from bioplan.site_links import href, local_path
+from bioplan.succession import current_leads
+from bioplan.views.common import Labels, Link
 
 router = APIRouter()
 
@@ -153,7 +156,11 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_
                 if own_links:
                     special.headers["Link"] += ", " + own_links
                 return special
-        return services.pages.render(request, "resource.html", _page_context(request, described, stem), headers=headers)
+        context = _page_context(request, described, stem)
+        context["lead_now"] = await run_in_threadpool(
+            _lead_now, services.store, described.iri, reader_language(request)
+        )
+        return services.pages.render(request, "resource.html", context, headers=headers)
     body = await run_in_threadpool(_serialise, services.store, described, fmt)
     return Response(body, media_type=fmt.content_type(), headers=headers)
 
@@ -206,6 +213,13 @@ def _serialise(store, described: Description, fmt: formats.Format) -> bytes:
         return ox.serialize(described.ordered_quads(), format=fmt.oxigraph, prefixes=TURTLE_PREFIXES)
     prefixes = TURTLE_PREFIXES if fmt.name in ("turtle", "rdfxml") else None
     return ox.serialize(described.triples(), format=fmt.oxigraph, prefixes=prefixes)
+
+
+def _lead_now(store, iri: str, lang: str) -> list[tuple[Link, list[Link]]]:
+    """An item's lead agencies that the reorganisation has replaced, with who leads now."""
+    changed = current_leads(store, iri, date.today())
+    labels = Labels(store, {a for a, now in changed} | {s for _, now in changed for s in now}, lang)
+    return [(labels.link(agency), labels.links(now)) for agency, now in changed]
 
 
 def _page_context(request: Request, described: Description, stem: str) -> dict:
