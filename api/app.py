@@ -20,6 +20,7 @@ from bioplan.engine import DirectEngine, EmbeddedEngine
 from bioplan.search import SearchIndex
 from bioplan.settings import Settings
 from bioplan.store import OxigraphStore, Store, open_store
+from bioplan.stored_queries import StoredQuery, all_queries
 from bioplan.writes import WriteService
 
 
@@ -33,6 +34,7 @@ class Services:
     writes: WriteService
     pages: Pages
     search: SearchIndex  # empty until the lifespan has built it from the store
+    stored_queries: dict[str, StoredQuery]  # queries/*.rq, read once
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -45,7 +47,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
     search_index = SearchIndex()
     services = Services(
-        settings, store, engine, WriteService(settings, store, [engine, search_index]), Pages(), search_index
+        settings,
+        store,
+        engine,
+        WriteService(settings, store, [engine, search_index]),
+        Pages(),
+        search_index,
+        all_queries(),
     )
 
     @asynccontextmanager

@@ -16,7 +16,6 @@ from bioplan.evaluation import QueryJob
 from bioplan.query import QueryError
 from bioplan.results import QueryOutput
 from bioplan.site_links import href
-from bioplan.stored_queries import all_queries
 
 DOWNLOAD_FORMATS = ("json", "xml", "csv", "tsv")
 DEFAULT_EXAMPLE = "plans-implementing"
@@ -78,7 +77,7 @@ def render(
     """The page: the editor holding ``query`` (else the example asked for, else the default
     one), and under it the answer's ``table`` or the ``error``."""
     lang = reader_language(request)
-    examples = all_queries()
+    examples = services.stored_queries
     chosen = examples.get(request.query_params.get("example", ""), examples.get(DEFAULT_EXAMPLE))
     context = {
         "query_text": query if query is not None else (chosen.text if chosen else ""),

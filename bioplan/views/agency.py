@@ -24,6 +24,7 @@ from bioplan.views.common import (
     LEAD,
     RDF_TYPE,
     SKOS,
+    ItemRow,
     Labels,
     Link,
     facts,
@@ -43,16 +44,9 @@ ITEMS_PER_PAGE = 100
 MAX_PAGE = 1_000_000  # the highest page number a request may ask for (the /doc route's bound too)
 
 
-@dataclass
-class AgencyItem:
-    iri: str
-    label: str
-    label_lang: str | None
-    kind: Link | None
-    section_path: str | None
+@dataclass(kw_only=True)
+class AgencyItem(ItemRow):
     roles: list[Link]
-    source_section: str | None = None
-    ordinal: int = 0
 
     @property
     def leads(self) -> bool:

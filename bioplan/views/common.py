@@ -125,6 +125,19 @@ class Link:
     lang: str | None = None
 
 
+@dataclass(kw_only=True)
+class ItemRow:
+    """A plan item as a list shows it: its text (label), kind, and place in the plan."""
+
+    iri: str
+    label: str
+    label_lang: str | None
+    kind: Link | None
+    section_path: str | None
+    source_section: str | None = None
+    ordinal: int = 0
+
+
 class Labels:
     """The labels of a set of IRIs, read in a few queries, chosen for one reader."""
 

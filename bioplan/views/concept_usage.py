@@ -10,6 +10,7 @@ from bioplan.views.common import (
     LEAD,
     RDF_TYPE,
     SKOS,
+    ItemRow,
     Labels,
     Link,
     facts,
@@ -26,16 +27,9 @@ USAGE_PROPERTIES = {WASTE_DOMAIN_SCHEME: BP + "wasteDomain", FUNDING_SOURCE_SCHE
 SCHEME_KINDS = {WASTE_DOMAIN_SCHEME: "waste-domain", FUNDING_SOURCE_SCHEME: "funding-source"}
 
 
-@dataclass
-class UsageItem:
-    iri: str
-    label: str
-    label_lang: str | None
-    kind: Link | None
-    section_path: str | None
+@dataclass(kw_only=True)
+class UsageItem(ItemRow):
     leads: list[Link]
-    source_section: str | None = None
-    ordinal: int = 0
 
 
 @dataclass
