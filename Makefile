@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint validate load stats clean bench serve
+.PHONY: install test lint validate load stats clean bench serve demo
 
 install: $(STAMP)
 
@@ -33,6 +33,14 @@ load: install
 serve: install
 	$(BIN)/bioplan load --if-stale
 	$(BIN)/bioplan serve --host 127.0.0.1 --port 8000
+
+# The bundled data plus the made-up example reports (graph/examples, shown under an "example
+# data" banner), served on :8000. A store of its own: var/store never holds example reports, and
+# each store's --if-stale stamp covers exactly the files it was loaded from.
+DEMO_STORE := var/demo-store
+demo: install
+	$(BIN)/bioplan load --examples --if-stale --store $(DEMO_STORE)
+	$(BIN)/bioplan serve --host 127.0.0.1 --port 8000 --store $(DEMO_STORE)
 
 stats: install
 	$(BIN)/bioplan stats

@@ -14,9 +14,22 @@ from starlette.staticfiles import StaticFiles
 from api import errors
 from api.limits import BodySizeLimit
 from api.pages import Pages
-from api.routes import browse, calendar, catalogue, graphs, resources, search, sparql, update
+from api.routes import (
+    browse,
+    calendar,
+    catalogue,
+    coverage,
+    dashboards,
+    graphs,
+    reports,
+    resources,
+    search,
+    sparql,
+    update,
+)
 from bioplan import layout
 from bioplan.engine import DirectEngine, EmbeddedEngine
+from bioplan.reports import ReportService
 from bioplan.search import SearchIndex
 from bioplan.settings import Settings
 from bioplan.store import OxigraphStore, Store, open_store
@@ -35,6 +48,7 @@ class Services:
     pages: Pages
     search: SearchIndex  # empty until the lifespan has built it from the store
     stored_queries: dict[str, StoredQuery]  # queries/*.rq, read once
+    reports: ReportService
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -46,14 +60,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     else:
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
     search_index = SearchIndex()
+    writes = WriteService(settings, store, [engine, search_index])
     services = Services(
         settings,
         store,
         engine,
-        WriteService(settings, store, [engine, search_index]),
+        writes,
         Pages(),
         search_index,
         all_queries(),
+        ReportService(store, writes),
     )
 
     @asynccontextmanager
@@ -81,6 +97,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(graphs.router)
     app.include_router(browse.router)
     app.include_router(calendar.router)
+    app.include_router(reports.router)
+    app.include_router(dashboards.router)
+    app.include_router(coverage.router)
     app.include_router(search.router)
     app.include_router(catalogue.router)
     app.include_router(resources.router)
@@ -101,4 +120,23 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         expose_headers=["ETag", "X-Result-Truncated", "Location"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    with_schemas(app, reports.EXTRA_SCHEMAS)
     return app
+
+
+def with_schemas(app: FastAPI, models) -> None:
+    """Publish the schemas of request bodies that routes read themselves (they accept RDF too,
+    so FastAPI does not parse them) in the OpenAPI document's components."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            document = generate()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(schema.pop("$defs", {}))
+                schemas[model.__name__] = schema
+        return app.openapi_schema or document
+
+    app.openapi = openapi

@@ -122,9 +122,21 @@ def load_command(
             "transaction (validation still comes first; if the write is interrupted, load again).",
         ),
     ] = False,
+    examples: Annotated[
+        bool,
+        typer.Option(
+            "--examples",
+            help="Also load the made-up example reports (data/examples) into their own graph, "
+            "validated with everything else. Without it, a load removes that graph: a store is "
+            "either official or a demo.",
+        ),
+    ] = False,
 ) -> None:
     """Validate, then write into the on-disk store: one named graph per province, national, ontology."""
     files = _files(paths)
+    if examples:
+        files += [f for f in layout.example_files() if f not in files]
+    demo = any(f.graph == layout.EXAMPLES_GRAPH for f in files)
     location = _location(store)
     # A remote store keeps no stamp: --if-stale always loads it.
     stamp = None if is_remote(location) else Path(location) / LOAD_STAMP
@@ -138,6 +150,10 @@ def load_command(
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("reading", total=len(files))
             result = load(target, files, progress=lambda _f: progress.advance(task), bulk=bulk)
+        if not demo and layout.EXAMPLES_GRAPH in target.named_graphs():
+            # The stamp tells an official load from a demo one (the example file is in the
+            # digest); dropping the graph keeps an official store free of example reports.
+            target.update(f"DROP SILENT GRAPH <{layout.EXAMPLES_GRAPH}>")
     except InputError as error:
         _print_input_error(error)
         raise typer.Exit(EXIT_UNREADABLE) from None

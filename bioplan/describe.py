@@ -195,6 +195,11 @@ class Description:
     def label(self, lang: str) -> str:
         return self.resource.label(lang)
 
+    @property
+    def graphs(self) -> frozenset[str]:
+        """The named graphs of every statement shown (own, inverse links, neighbours' labels)."""
+        return frozenset(q.graph_name.value for q in self.quads if isinstance(q.graph_name, ox.NamedNode))
+
     def ordered_properties(self, lang: str) -> list[PropertyValues]:
         """Labels first, then the other properties by their label in the reader's language."""
 

@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 SHAPES_DIR = PROJECT_ROOT / "shapes"
 DATA_DIR = PROJECT_ROOT / "data" / "ttl"
+# Made-up progress reports for the demo: their own graph, never part of the official load.
+EXAMPLES_DIR = PROJECT_ROOT / "data" / "examples"
+EXAMPLES_GRAPH = graph_iri("examples")
 QUERIES_DIR = PROJECT_ROOT / "queries"
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
 
@@ -33,7 +36,8 @@ def graph_for(path: Path) -> str:
     """The named graph of a Turtle file, from its place in the tree.
 
     ontology/** -> graph/ontology; data/ttl/national/** -> graph/national;
-    data/ttl/provinces/<slug>/** -> graph/<slug>; anything else -> graph/<file stem>.
+    data/ttl/provinces/<slug>/** -> graph/<slug>; data/examples/** -> graph/examples;
+    anything else -> graph/<file stem>.
     """
     parts = path.resolve().parts
     if "provinces" in parts:
@@ -44,6 +48,8 @@ def graph_for(path: Path) -> str:
         return graph_iri("national")
     if "ontology" in parts:
         return graph_iri("ontology")
+    if "examples" in parts[:-1]:
+        return EXAMPLES_GRAPH
     return graph_iri(path.stem)
 
 
@@ -65,6 +71,11 @@ def ontology_files() -> list[DataFile]:
 def bundled_files() -> list[DataFile]:
     """Everything `bioplan load` loads by default: the ontology and all instance data."""
     return expand([ONTOLOGY_DIR, DATA_DIR])
+
+
+def example_files() -> list[DataFile]:
+    """The example reports `bioplan load --examples` adds: graph/examples, not official data."""
+    return expand([EXAMPLES_DIR])
 
 
 def shape_files() -> list[Path]:

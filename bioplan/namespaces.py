@@ -16,6 +16,7 @@ PREFIXES: dict[str, str] = {
     "ta": CANONICAL_BASE + "def/task-area/",
     "dt": CANONICAL_BASE + "def/document-type/",
     "cmp": CANONICAL_BASE + "def/comparator/",
+    "ps": CANONICAL_BASE + "def/progress-status/",
     "eli": "http://data.europa.eu/eli/ontology#",
     "org": "http://www.w3.org/ns/org#",
     "m8g": "http://data.europa.eu/m8g/",

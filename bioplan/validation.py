@@ -42,6 +42,7 @@ class Violation:
     value: str | None = None
     source_file: str | None = None
     section_path: str | None = None
+    source_shape: str | None = None  # the shape's IRI (sh:sourceShape), for clients that match on it
 
     def message(self, lang: str = "en") -> str:
         return self.messages.get(lang) or next(iter(self.messages.values()), self.shape)
@@ -73,6 +74,7 @@ class ValidationReport:
                         "focusNode": v.focus,
                         "severity": v.severity,
                         "shape": v.shape,
+                        "sourceShape": v.source_shape,
                         "path": v.path,
                         "value": v.value,
                         "message": v.messages,
@@ -204,6 +206,7 @@ def validate_graph(data: rdflib.Graph, origin: dict | None = None) -> Validation
                 value=_term_text(results.value(result, SH.value)),
                 source_file=origin.get(focus),
                 section_path=str(section) if section is not None else None,
+                source_shape=_term_text(results.value(result, SH.sourceShape)),
             )
         )
     violations.sort(key=lambda v: (v.source_file or "", v.focus, v.shape))

@@ -33,6 +33,9 @@ OBLIGATION = P + "/obligation/1"
 DEPT_ST = ID + "org/binh-thuan/so-khoa-hoc-va-cong-nghe"
 DEPT_NRE = ID + "org/binh-thuan/so-tai-nguyen-va-moi-truong"
 UBND = ID + "org/binh-thuan/ubnd-tinh"
+REPORT = ID + "report/binh-thuan/ubnd/kh/2025/2025-02-26/2025/binh-thuan/so-khoa-hoc-va-cong-nghe/1"
+PROGRESS = REPORT + "/task/ii-1-1"
+VALUE = REPORT + "/value/1"
 
 BASE_TTL = f"""
 @prefix bp:     <https://w3id.org/vn-bioplan/def/bioplan#> .
@@ -43,6 +46,7 @@ BASE_TTL = f"""
 @prefix ta:     <https://w3id.org/vn-bioplan/def/task-area/> .
 @prefix dt:     <https://w3id.org/vn-bioplan/def/document-type/> .
 @prefix cmp:    <https://w3id.org/vn-bioplan/def/comparator/> .
+@prefix ps:     <https://w3id.org/vn-bioplan/def/progress-status/> .
 @prefix eli:    <http://data.europa.eu/eli/ontology#> .
 @prefix org:    <http://www.w3.org/ns/org#> .
 @prefix m8g:    <http://data.europa.eu/m8g/> .
@@ -341,6 +345,24 @@ BASE_TTL = f"""
     rdfs:label "Báo cáo hằng năm trước 30/11 về UBND tỉnh"@vi , "Annual report before 30 November to the People's Committee"@en ;
     bp:sectionPath "IV.1" ;
     dct:source <{P}> .
+
+# ---- a progress report on the plan, by the lead of its task
+
+<{REPORT}> a bp:ProgressReport ;
+    rdfs:label "Báo cáo năm 2025"@vi , "Progress report for 2025"@en ;
+    bp:reportOn <{P}> ; bp:submittedBy <{DEPT_ST}> ; bp:reportingYear 2025 ;
+    dct:issued "2025-11-20T08:00:00Z"^^xsd:dateTime ;
+    bp:deadline "2025-11-30"^^xsd:date ; bp:isLate false ; bp:fulfils <{OBLIGATION}> ;
+    bp:hasTaskProgress <{PROGRESS}> ;
+    bp:hasIndicatorValue <{VALUE}> .
+
+<{PROGRESS}> a bp:TaskProgress ;
+    bp:progressOf <{TASK}> ; bp:status ps:in-progress ;
+    bp:narrative "Đang thực hiện."@vi , "Under way."@en ;
+    bp:evidence <https://example.org/evidence/1> .
+
+<{VALUE}> a bp:IndicatorValue ;
+    bp:valueFor <{TARGET}> ; schema:value 3 ; schema:unitCode "C62" .
 """
 
 
@@ -402,6 +424,70 @@ def _event(kind: str = "bp:Merger", without: str = "", **replaced: str) -> str:
 
 # The numbered rules of the brief are noted as "(rule n)".
 VIOLATIONS: list[Variant] = [
+    # reports.ttl
+    Variant("report-without-plan", "Report-plan", _drop(REPORT, "bp:reportOn")),
+    Variant("report-on-a-missing-plan", "Report-plan", _replace(REPORT, "bp:reportOn", f"<{P}>", f"<{P}-none>")),
+    Variant("report-without-agency", "Report-agency", _drop(REPORT, "bp:submittedBy")),
+    Variant("report-year-as-text", "Report-year", _replace(REPORT, "bp:reportingYear", "2025", '"2025"')),
+    Variant("report-without-issued", "Report-issued", _drop(REPORT, "dct:issued")),
+    Variant("report-without-tasks", "Report-tasks", _drop(REPORT, "bp:hasTaskProgress")),
+    Variant(
+        "report-deadline-as-text",
+        "Report-deadline",
+        _replace(REPORT, "bp:deadline", '"2025-11-30"^^xsd:date', '"30/11/2025"'),
+    ),
+    Variant("report-late-twice", "Report-late", _add(f"<{REPORT}> bp:isLate true .")),
+    Variant("report-year-before-plan", "ReportYearRule", _replace(REPORT, "bp:reportingYear", "2025", "2024")),
+    Variant("report-year-after-plan", "ReportYearRule", _replace(REPORT, "bp:reportingYear", "2025", "2031")),
+    Variant(
+        "report-year-not-begun",
+        "ReportYearRule",
+        _drop(REPORT, "dct:issued") + OP + _add(f'<{REPORT}> dct:issued "2024-12-20T08:00:00Z"^^xsd:dateTime .'),
+    ),
+    Variant(
+        "report-by-agency-without-role",
+        "ReportAgencyRule",
+        _replace(REPORT, "bp:submittedBy", f"<{DEPT_ST}>", f"<{ID}org/binh-thuan/so-tu-phap>")
+        + OP
+        + _add(f'<{ID}org/binh-thuan/so-tu-phap> a bp:Agency ; rdfs:label "Sở Tư pháp"@vi .'),
+    ),
+    Variant(
+        "two-current-reports",
+        "ReportCurrentRule",
+        _add(
+            f"<{REPORT}-2> a bp:ProgressReport ; bp:reportOn <{P}> ; bp:submittedBy <{DEPT_ST}> ; "
+            f'bp:reportingYear 2025 ; dct:issued "2025-11-21T08:00:00Z"^^xsd:dateTime ; bp:hasTaskProgress <{PROGRESS}> .'
+        ),
+    ),
+    Variant("progress-without-item", "TaskProgress-item", _drop(PROGRESS, "bp:progressOf")),
+    Variant(
+        "status-outside-scheme",
+        "TaskProgress-status",
+        _replace(PROGRESS, "bp:status", "ps:in-progress", "cmp:at-least"),
+    ),
+    Variant("status-twice", "TaskProgress-status", _add(f"<{PROGRESS}> bp:status ps:completed .")),
+    Variant("narrative-without-vietnamese", "TaskProgress-narrative", _drop_lang(PROGRESS, "bp:narrative", "vi")),
+    Variant(
+        "narrative-in-french", "TaskProgress-narrativeLanguages", _add(f'<{PROGRESS}> bp:narrative "En cours."@fr .')
+    ),
+    Variant(
+        "evidence-as-text",
+        "TaskProgress-evidence",
+        _replace(PROGRESS, "bp:evidence", "<https://example.org/evidence/1>", '"https://example.org/evidence/1"'),
+    ),
+    Variant(
+        "task-of-another-plan",
+        "TaskInPlanRule",
+        _replace(PROGRESS, "bp:progressOf", f"<{TASK}>", f"<{DECISION}/task-group/1>"),
+    ),
+    Variant("value-without-target", "IndicatorValue-target", _drop(VALUE, "bp:valueFor")),
+    Variant("value-as-text", "IndicatorValue-value", _replace(VALUE, "schema:value", "3", '"ba"')),
+    Variant("value-in-no-unit", "IndicatorValue-unit", _replace(VALUE, "schema:unitCode", '"C62"', '"doanh nghiệp"')),
+    Variant(
+        "value-for-a-national-target",
+        "IndicatorOfReportedPlanRule",
+        _replace(VALUE, "bp:valueFor", f"<{TARGET}>", f"<{DECISION}/target/1>"),
+    ),
     # documents.ttl
     Variant("plan-implements-nothing", "Plan-implements", _drop(P, "eli:ensures_implementation_of")),  # rule 1
     Variant(

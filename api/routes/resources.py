@@ -31,6 +31,7 @@ from bioplan import formats
 from bioplan.describe import Description, compact_iri, describe, exists
 from bioplan.jsonld import jsonld_context, jsonld_document
 from bioplan.labels import pick
+from bioplan.layout import EXAMPLES_GRAPH
 from bioplan.namespaces import PREFIXES
 from bioplan.site_links import href, local_path
 from bioplan.succession import current_leads
@@ -228,6 +229,8 @@ def _page_context(request: Request, described: Description, stem: str) -> dict:
     inverse = described.inverse
     return {
         "d": described,
+        # Anything shown from the example reports' graph puts the "example data" banner up.
+        "example_data": EXAMPLES_GRAPH in described.graphs,
         "href": lambda iri: href(iri, (base,), lang),
         "is_local": lambda iri: local_path(iri, (base,)) is not None,
         "graph_name": lambda iri: iri.rstrip("/").rsplit("/", 1)[-1],

@@ -33,6 +33,7 @@ def validation_report(
             value=str(r.value) if r.value is not None else None,
             source_file=origin.get(str(r.focus)),
             section_path=_section_path(store, r.focus),
+            source_shape=str(r.shape.node) if isinstance(r.shape.node, rdflib.URIRef) else None,
         )
         for r in results
     ]

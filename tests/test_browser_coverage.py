@@ -1,0 +1,55 @@
+"""The coverage matrix in a real Chromium: reached from the directive page's link, no console
+errors, every cell shows its count, every local link answers 200, a screenshot kept."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import pytest
+from browser import chromium, console_errors, screenshot
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = pytest.mark.browser
+
+MATRIX = "/coverage/ttg/qd/2024/1639"
+DIRECTIVE_PAGE = "/id/doc/ttg/qd/2024/1639"  # the IRI: 303 to its document, in HTML
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+def test_matrix_opened_from_the_directive_page(browser, api_url):
+    browser.get(urljoin(api_url, DIRECTIVE_PAGE))
+    assert console_errors(browser) == []
+    browser.find_element(By.CSS_SELECTOR, "a.coverage-link").click()
+    WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.ID, "coverage-matrix")))
+    assert urlsplit(browser.current_url).path == MATRIX
+    assert console_errors(browser) == []
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+
+    expected = httpx.get(urljoin(api_url, MATRIX + ".json"), timeout=30).json()
+    shown = {
+        (cell.get_attribute("data-task-group"), cell.get_attribute("data-plan")): cell.text.split()[0]
+        for cell in browser.find_elements(By.CSS_SELECTOR, "#coverage-matrix td[data-count]")
+    }
+    assert len(shown) == len(expected["task_groups"]) * len(expected["plans"]) == 10
+    for i, group in enumerate(expected["task_groups"]):
+        for j, plan in enumerate(expected["plans"]):
+            assert shown[(group["task_group"], plan["plan"])] == str(expected["counts"][i][j])
+    # A shaded cell is shaded: the heat map is not plain white.
+    first = browser.find_element(By.CSS_SELECTOR, "#coverage-matrix td[data-count]")
+    assert first.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+    screenshot(browser, "coverage")
+
+    links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a[href]")}
+    local = {link.split("#")[0] for link in links if urlsplit(link).netloc == urlsplit(api_url).netloc}
+    assert local
+    with httpx.Client(timeout=60, follow_redirects=True) as client:
+        status = {link: client.get(link).status_code for link in sorted(local)}
+    assert {link: code for link, code in status.items() if code != 200} == {}

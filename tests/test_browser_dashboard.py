@@ -1,0 +1,86 @@
+"""Browser tests of the monitoring pages: a real Chromium on a server of their own over the bundled
+data and the example reports. Each page is checked for console errors, every local link on it
+answers 200, and a screenshot is kept as a test artefact ("dashboard", "targets")."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+import pytest
+from api_server import running_server
+from browser import chromium, console_errors, screenshot
+from selenium.webdriver.common.by import By
+
+from bioplan import layout
+from bioplan.loading import load
+from bioplan.settings import Settings
+from bioplan.store import OxigraphStore
+
+pytestmark = pytest.mark.browser
+
+LANG_SON = "lang-son/ubnd/kh/2025/de-an-1639"
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dashboard-browser")
+    store = OxigraphStore(folder / "store")
+    load(store, layout.bundled_files() + layout.example_files())
+    try:
+        with running_server(Settings(store=str(store.path), query_workers=1), store) as base_url:
+            yield base_url
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+def open_page(driver, base_url: str, path: str) -> None:
+    driver.get(urljoin(base_url, path))
+    assert console_errors(driver) == []
+
+
+def assert_local_links_answer(driver, base_url: str) -> None:
+    """Every link into the service answers 200 (external IRIs are not followed: offline machines)."""
+    links = {a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a[href]")}
+    local = {link.split("#")[0] for link in links if urlsplit(link).netloc == urlsplit(base_url).netloc}
+    assert local
+    with httpx.Client(timeout=60, follow_redirects=True) as client:
+        status = {link: client.get(link).status_code for link in sorted(local)}
+    assert {link: code for link, code in status.items() if code != 200} == {}
+
+
+def test_dashboard_page(browser, url):
+    open_page(browser, url, f"/dashboard/{LANG_SON}")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+    assert browser.find_element(By.CSS_SELECTOR, "aside.example-data").is_displayed()
+    overall = browser.find_element(By.CSS_SELECTOR, "#plan-progress svg.bar")
+    assert overall.size["width"] > 100 and overall.get_attribute("role") == "img"
+    assert browser.find_elements(By.CSS_SELECTOR, "#sections svg.bar rect")  # the bars have filled parts
+    assert browser.find_elements(By.CSS_SELECTOR, "#missing li")
+    assert browser.find_elements(By.CSS_SELECTOR, "table.items tbody tr")
+    screenshot(browser, "dashboard")
+    assert_local_links_answer(browser, url)
+
+
+def test_dashboard_index_page(browser, url):
+    open_page(browser, url, "/dashboard?lang=en")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    rows = browser.find_elements(By.CSS_SELECTOR, "#dashboards tbody tr")
+    assert rows and browser.find_element(By.CSS_SELECTOR, "#dashboards progress")
+    assert_local_links_answer(browser, url)
+
+
+def test_targets_page(browser, url):
+    open_page(browser, url, f"/targets/{LANG_SON}")
+    chart = browser.find_element(By.CSS_SELECTOR, "figure.chart svg")
+    assert chart.size["width"] > 300 and chart.get_attribute("role") == "img"
+    assert chart.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+    assert chart.find_elements(By.CSS_SELECTOR, "circle.value-mark")
+    screenshot(browser, "targets")
+    assert_local_links_answer(browser, url)
