@@ -1,10 +1,11 @@
 """Reporting deadlines: each scheduled obligation of the plans (a yearly month and day, as the
 plans state them: "trước 30 tháng 11 hằng năm") turned into dates for the years asked for.
 
-A deadline is "upcoming" from today on and "past" before; whether a past deadline was met needs
-the progress reports, which come with their own graph. A report is due to whoever holds the
-recipient's functions on the due date: a recipient dissolved by then (the 2025 reorganisation)
-routes to its successors through the change events.
+A deadline is "upcoming" from today on; a past one is "met" when every obliged agency (or whoever
+held its functions on the due date) has a current progress report on the plan for that year, and
+"overdue" while any has not. A report is due to whoever holds the recipient's functions on the
+due date: a recipient dissolved by then (the 2025 reorganisation) routes to its successors
+through the change events.
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ SELECT ?obligation ?plan ?graph ?month ?day ?property ?value ?lang WHERE {
 }
 """
 
+# The current reports (not replaced by a resubmission): who reported on which plan for which year.
+_REPORTED = """
+SELECT DISTINCT ?plan ?year ?agency WHERE {
+  ?report a bp:ProgressReport ; bp:reportOn ?plan ; bp:reportingYear ?year ; bp:submittedBy ?agency .
+  FILTER NOT EXISTS { ?report dct:isReplacedBy ?newer }
+}
+"""
+
 _LABELS = """
 SELECT ?resource ?label WHERE {
   VALUES ?resource { %s }
@@ -65,9 +74,12 @@ class Deadline:
     recipient: tuple[Party, ...]
     via: tuple[Party, ...]
     routed_to: tuple[Party, ...] = ()  # the recipients' successors on the due date, if they changed
+    missing: tuple[Party, ...] = ()  # obliged agencies with no current report for the year
 
     def status(self, today: date) -> str:
-        return "upcoming" if self.due >= today else "past"
+        if self.due >= today:
+            return "upcoming"
+        return "overdue" if self.missing else "met"
 
     @property
     def uid(self) -> str:
@@ -106,6 +118,10 @@ def deadlines(
         elif name != "obligationOf" and row["value"].value not in entry.parties[name]:
             entry.parties[name].append(row["value"].value)
     changes = change_steps(store)
+    reported = {
+        (row["plan"].value, int(row["year"].value), row["agency"].value)
+        for row in store.query(sparql_prologue() + _REPORTED)
+    }
     iris = {e.plan for e in obligations.values()} | {
         i for e in obligations.values() for v in e.parties.values() for i in v
     }
@@ -127,6 +143,11 @@ def deadlines(
             due = _occurrence(year, entry.month, entry.day)
             recipients = entry.parties["reportRecipient"]
             routed = [s for r in recipients for s in successors(changes, r, due)]
+            missing = [
+                agency
+                for agency in entry.parties["reportingAgency"]
+                if not any((entry.plan, year, a) in reported for a in (agency, *successors(changes, agency, due)))
+            ]
             found.append(
                 Deadline(
                     due=due,
@@ -140,6 +161,7 @@ def deadlines(
                     recipient=tuple(party(i) for i in entry.parties["reportRecipient"]),
                     via=tuple(party(i) for i in entry.parties["via"]),
                     routed_to=tuple(party(i) for i in dict.fromkeys(routed)) if routed != recipients else (),
+                    missing=tuple(party(i) for i in missing),
                 )
             )
     return sorted(found, key=lambda d: (d.due, d.province or "", d.obligation))

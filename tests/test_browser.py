@@ -3,6 +3,7 @@ errors, every link on it answers 200, and a screenshot is kept as a test artefac
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -116,4 +117,20 @@ def test_language_switch(browser, api_url):
     local = [link for link in links_of(browser) if "/id/" in link]
     assert local and all("lang=en" in link for link in local)
     screenshot(browser, "agency-en")
+    assert_links_answer(api_url, links_of(browser))
+
+
+def test_calendar_shows_upcoming_and_overdue_deadlines(browser, api_url):
+    year = date.today().year
+    open_page(browser, api_url, f"/calendar?year={year - 1}&years=2")
+    rows = browser.find_elements(By.CSS_SELECTOR, "main tbody tr")
+    expected = httpx.get(
+        urljoin(api_url, "/calendar"), params={"year": year - 1, "years": 2, "format": "json"}, timeout=60
+    ).json()["deadlines"]
+    assert len(rows) == len(expected) > 0
+    assert [row.get_attribute("class") for row in rows] == [d["status"] for d in expected]
+    assert {"overdue", "upcoming"} <= {d["status"] for d in expected}
+    # The recipient dissolved in 2025 is routed to its successors.
+    assert browser.find_elements(By.CSS_SELECTOR, "main tbody .routed a")
+    screenshot(browser, "calendar")
     assert_links_answer(api_url, links_of(browser))

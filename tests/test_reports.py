@@ -265,6 +265,27 @@ def test_lateness_is_judged_against_the_deadline_of_the_reporting_year(tmp_path,
         store.close()
 
 
+def test_a_report_meets_its_deadline_in_the_calendar(http, server):
+    _, store, lang_son, _ = server
+    year = date.today().year - 1
+    before = {
+        d.obligation: d for d in deadlines(store, range(year, year + 1), province="lang-son") if d.plan.iri == PLAN
+    }
+    # The focal point's own obligation: it alone reports to the People's Committee.
+    (own,) = [o for o, d in before.items() if [p.iri for p in d.reporting] == [DEPT_NAE]]
+    body = report(year, DEPT_NAE, tasks=[_task("v-2-1", "completed")], indicators=[])
+    assert http.post("/reports", json=body, headers=bearer(lang_son)).status_code == 201
+    calendar = http.get("/calendar", params={"year": year, "province": "lang-son", "format": "json"}).json()
+    status = {
+        (d["obligation"], d["due"]): (d["status"], [p["iri"] for p in d["missing"]]) for d in calendar["deadlines"]
+    }
+    due = before[own].due
+    assert status[(own, due.isoformat())] == (("met", []) if due < date.today() else ("upcoming", []))
+    for obligation, deadline in before.items():
+        if obligation != own and deadline.due < date.today():
+            assert status[(obligation, deadline.due.isoformat())][0] == "overdue"
+
+
 # ---------------------------------------------------------------- refused: nothing stored
 
 
