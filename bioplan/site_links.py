@@ -8,6 +8,7 @@ from urllib.parse import quote
 from bioplan.namespaces import CANONICAL_BASE, PREFIXES
 
 DEREFERENCEABLE = ("id/", "def/")  # the spaces under the base that the service answers
+DOCUMENT_SPACE = "id/doc/"  # a document's key is its IRI after <base>id/doc/
 
 
 def local_path(iri: str, bases: Iterable[str] = (CANONICAL_BASE,)) -> str | None:
@@ -31,6 +32,21 @@ def href(iri: str, bases: Iterable[str] = (CANONICAL_BASE,), lang: str | None = 
     path, hash_mark, fragment = path.partition("#")
     query = "?lang=en" if lang == "en" else ""
     return quote(path, safe="/-._~!$&'()*+,;=:@%") + query + hash_mark + fragment
+
+
+def document_key(iri: str, bases: Iterable[str] = (CANONICAL_BASE,)) -> str | None:
+    """The key of a document IRI under one of ``bases`` ("ttg/qd/2024/1639"), else None: the
+    pages about one document (/coverage/<key>, /dashboard/<key>) are named by it."""
+    for base in bases:
+        prefix = base + DOCUMENT_SPACE
+        if iri.startswith(prefix) and len(iri) > len(prefix):
+            return iri[len(prefix) :]
+    return None
+
+
+def document_iri(key: str, base: str = CANONICAL_BASE) -> str:
+    """The IRI of the document ``key`` names under ``base``: the inverse of document_key."""
+    return f"{base}{DOCUMENT_SPACE}{key}"
 
 
 def compact(iri: str) -> str:

@@ -320,13 +320,14 @@ def test_directive_page_links_to_its_matrix(http):
     english = MatrixPage(http.get(f"/doc/doc/{D1639}", params={"lang": "en"}).text)
     assert f"/coverage/{D1639}?lang=en" in english.hrefs
     without_groups = MatrixPage(http.get("/doc/doc/bct/nq/2023/36").text)
-    assert not [href for href in without_groups.hrefs if href.startswith("/coverage")]
+    assert not [href for href in without_groups.hrefs if href.startswith("/coverage/")]
 
 
 # -- a plan mirroring none of the groups, and a plan reached through a chain -----------------------
 
 EXTRA = DOC + "test-province/ubnd/kh/2025/"
 NO_MIRRORS, THROUGH_PROGRAMME, PROGRAMME = EXTRA + "no-mirrors", EXTRA + "through-programme", EXTRA + "programme"
+PARTS_ONLY = "test/qd/2025/1"  # a directive whose parts are no task groups
 EXTRA_DATA = f"""
 PREFIX bp: <{BP}>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -354,6 +355,10 @@ INSERT DATA {{ GRAPH <{CANONICAL_BASE}graph/test-coverage> {{
       bp:inSection <{THROUGH_PROGRAMME}/section/iii> .
   <{THROUGH_PROGRAMME}/item/3> a bp:Task ; bp:isItemOf <{THROUGH_PROGRAMME}> ;
       bp:inSection <{THROUGH_PROGRAMME}/section/ii> .
+
+  <{DOC}{PARTS_ONLY}> a bp:PrimeMinisterDecision ; rdfs:label "Quyết định chỉ có điều khoản"@vi ;
+      eli:has_part <{DOC}{PARTS_ONLY}/article/1> .
+  <{DOC}{PARTS_ONLY}/article/1> a bp:Section ; eli:is_part_of <{DOC}{PARTS_ONLY}> .
 }} }}
 """
 
@@ -399,3 +404,9 @@ def test_a_plan_reached_through_a_chain_counts_the_items_under_its_mirroring_sec
     assert [row[column] for row in matrix["counts"]] == [0, 2, 0, 0, 0]
     assert plan["via"] == [PROGRAMME]
     assert (plan["items"], plan["attributed"], plan["unattributed"], plan["mirrors_none"]) == (3, 2, 1, False)
+
+
+def test_a_directive_whose_parts_are_no_task_groups_has_no_matrix_and_no_link(extra_http):
+    page = MatrixPage(extra_http.get(f"/doc/doc/{PARTS_ONLY}").text)
+    assert not [href for href in page.hrefs if href.startswith("/coverage/")]
+    assert extra_http.get(f"/coverage/{PARTS_ONLY}").status_code == 404

@@ -22,31 +22,18 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from bioplan.namespaces import BP
+from bioplan.site_links import document_key
 from bioplan.views.common import DCT, ELI, Labels, Link, facts, iri_ref, number, rows, sort_key, value
 from bioplan.views.indexes import DIRECTIVE, PLAN
 from bioplan.views.tables import LINK, TEXT, Column, IndexTable
 from bioplan.views.targets import numbered
 
-DOCUMENT_SPACE = "id/doc/"  # a matrix's key is its directive's IRI after <base>id/doc/
 HEAT_LEVELS = 4  # shades of a non-empty cell; 0 is the gap
 
 TASK_GROUPS_OF = "{d} eli:has_part ?g . ?g a bp:TaskGroup ."
 # The plan's sections mirroring a group of the directive, and the items at or under them.
 MIRRORS = "?mirror bp:mirrorsTaskGroup ?g ; eli:is_part_of+ ?plan ."
 ITEMS_UNDER = "?item bp:isItemOf ?plan ; bp:inSection ?section . ?section eli:is_part_of* ?mirror ."
-
-
-def directive_iri(key: str, base: str) -> str:
-    return f"{base}{DOCUMENT_SPACE}{key}"
-
-
-def directive_key(iri: str, bases: tuple[str, ...]) -> str | None:
-    """The matrix key of a directive IRI ("ttg/qd/2024/1639"), or None when it is not under a base."""
-    for base in bases:
-        prefix = base + DOCUMENT_SPACE
-        if iri.startswith(prefix) and len(iri) > len(prefix):
-            return iri[len(prefix) :]
-    return None
 
 
 @dataclass(frozen=True)
@@ -346,7 +333,7 @@ def coverage_index(store, lang: str, bases: tuple[str, ...]) -> list[CoverageEnt
     entries = []
     for r in found:
         iri = r["d"].value
-        key = directive_key(iri, bases)
+        key = document_key(iri, bases)  # a matrix's key is its directive's
         if key is None:
             continue
         entries.append(

@@ -27,6 +27,7 @@ from datetime import date
 from bioplan.calendar import Deadline, deadlines
 from bioplan.labels import pick
 from bioplan.namespaces import CANONICAL_BASE
+from bioplan.site_links import document_key
 from bioplan.succession import change_steps, successors
 from bioplan.views.common import Labels, Link, iri_ref, rows, sort_key, value
 from bioplan.views.indexes import PLAN
@@ -43,25 +44,11 @@ from bioplan.views.progress_reports import (
 )
 from bioplan.views.tables import LINK, NUMBER, TEXT, Column, IndexTable
 
-DOCUMENT_SPACE = "id/doc/"  # a dashboard's key is its plan's IRI after <base>id/doc/
 NO_REPORT = "no-report"
 
 
 class BadYear(ValueError):
     """A year the plan's period does not include."""
-
-
-def plan_iri(key: str, base: str = CANONICAL_BASE) -> str:
-    return f"{base}{DOCUMENT_SPACE}{key}"
-
-
-def plan_key(iri: str, bases: Iterable[str] = (CANONICAL_BASE,)) -> str | None:
-    """The dashboard key of a plan IRI ("lang-son/ubnd/kh/2025/de-an-1639"), or None."""
-    for base in bases:
-        prefix = base + DOCUMENT_SPACE
-        if iri.startswith(prefix) and len(iri) > len(prefix):
-            return iri[len(prefix) :]
-    return None
 
 
 # -- progress ------------------------------------------------------------------------------------
@@ -509,7 +496,7 @@ def dashboard_index(store, lang: str, bases: Iterable[str] = (CANONICAL_BASE,)) 
     found.sort(key=lambda r: (sort_key(labels(value(r["province"]) or "")), sort_key(labels(r["plan"].value))))
     for r in found:
         plan = r["plan"].value
-        key = plan_key(plan, bases)
+        key = document_key(plan, bases)  # a dashboard's key is its plan's
         if key is None:
             continue
         keys[plan] = key

@@ -105,7 +105,8 @@ class DirectiveView:
     direct_plans: list[Link]  # plans that ensure its implementation directly
     cited_by: list[Link]
     targets: list[Target]
-    task_groups: list[Link]
+    task_groups: list[Link]  # its parts (eli:has_part)
+    has_task_groups: bool  # a part is a bp:TaskGroup: the directive has a coverage matrix
     edges: list[ChainEdge] = field(default_factory=list)
     diagram: Diagram | None = None
 
@@ -170,6 +171,7 @@ def directive_view(store, iri: str, lang: str) -> DirectiveView | None:
     chain_plans.sort(key=lambda c: (sort_key(c.province.label if c.province else ""), c.plan.iri))
     direct = [e.child for e in edges if e.parent == iri and e.child in plans and e.relation == IMPLEMENTS]
     timeframes = [node.value for node in head.objects(iri, DCT + "temporal")]
+    part_iris = head.iris(iri, ELI + "has_part")
     return DirectiveView(
         iri=iri,
         label=labels(iri),
@@ -185,7 +187,8 @@ def directive_view(store, iri: str, lang: str) -> DirectiveView | None:
         direct_plans=labels.links(dict.fromkeys(direct)),
         cited_by=labels.links(cited_by),
         targets=targets_of(parts, iri, labels, lang),
-        task_groups=labels.links(sorted(head.iris(iri, ELI + "has_part"), key=numbered)),
+        task_groups=labels.links(sorted(part_iris, key=numbered)),
+        has_task_groups=any(BP + "TaskGroup" in parts.iris(p, RDF_TYPE) for p in part_iris),
         edges=edges,
         diagram=diagram,
     )

@@ -1,0 +1,126 @@
+"""A table page: a list or matrix answered as HTML, JSON or CSV, chosen by a `.json` / `.csv`
+suffix or by Accept (as Datasette does), naming its other formats in a Link header.
+
+The page at `<path>` negotiates; `<path>.json` and `<path>.csv` are its twins at their own URLs.
+The index pages, the coverage matrices and the dashboards are all answered this way."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from api.errors import ApiError
+from api.pages import reader_language
+from api.resource_views import page_helpers
+from api.routing import route
+from bioplan import formats
+
+HTML = formats.by_name("html")
+# The formats of a table page, by suffix; JSON is a plain JSON object (not SPARQL results).
+TABLE_FORMATS = {"html": HTML, "json": formats.by_name("json"), "csv": formats.by_name("csv")}
+MEDIA_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    """The format asked for ("html", "json" or "csv"), and whether a suffix chose it: then no
+    negotiation took place and the answer is at its own URL (no Content-Location)."""
+
+    name: str
+    by_suffix: bool
+
+
+def table_format(request: Request, suffix: str | None) -> TableFormat:
+    """The format of the answer; 404 for a suffix no table has, 406 for an Accept none satisfies.
+    Call it before any work, so a format nobody serves is refused first."""
+    if suffix is not None:
+        if suffix not in TABLE_FORMATS:
+            raise ApiError(404, "not-found", f"no such format: .{suffix} (available: .json, .csv)")
+        return TableFormat(suffix, True)
+    try:
+        fmt = formats.negotiate(
+            request.headers.get("accept"),
+            {formats.PAGE, formats.RESULTS},
+            HTML,
+            request.query_params.get("format"),
+        )
+    except formats.NotAcceptable as error:
+        raise ApiError(406, "not-acceptable", "a list page comes as text/html, application/json or text/csv") from error
+    if fmt.name not in TABLE_FORMATS:
+        raise ApiError(406, "not-acceptable", f"a list page does not come as {fmt.media_type}")
+    return TableFormat(fmt.name, False)
+
+
+def split_suffix(key: str) -> tuple[str, str | None]:
+    """("ttg/qd/2024/1639", "json") for "ttg/qd/2024/1639.json"; a key without a table suffix whole.
+
+    For the pages whose path ends in a key that may hold dots and slashes (`{key:path}`)."""
+    stem, dot, suffix = key.rpartition(".")
+    if dot and stem and "/" not in suffix and suffix in TABLE_FORMATS:
+        return stem, suffix
+    return key, None
+
+
+def table_response(
+    request: Request,
+    path: str,
+    chosen: TableFormat,
+    as_json: Callable[[], dict],
+    as_csv: Callable[[], str],
+    template: str,
+    context: dict,
+) -> Response:
+    """The page at ``path`` in the ``chosen`` format: ``as_json()``, ``as_csv()`` or ``template``
+    rendered with ``context`` and the twins' URLs (``alternates``). Every answer names the three
+    formats (Link); one Accept chose as JSON or CSV also gives its twin's URL (Content-Location)."""
+    services = request.app.state.services
+    lang = reader_language(request)
+    query = f"?{request.url.query}" if request.url.query else ""
+    links = ", ".join(
+        f'<{path}{"" if name == "html" else "." + name}{query}>; rel="alternate"; type="{MEDIA_TYPES[name]}"'
+        for name in TABLE_FORMATS
+    )
+    headers = {"Vary": "Accept, Accept-Language", "Content-Language": lang, "Link": links}
+    if not chosen.by_suffix and chosen.name != "html":
+        headers["Content-Location"] = f"{path}.{chosen.name}{query}"
+    if chosen.name == "json":
+        body = json.dumps(as_json(), ensure_ascii=False, indent=1)
+        return Response(body, media_type="application/json; charset=utf-8", headers=headers)
+    if chosen.name == "csv":
+        return Response(as_csv(), media_type="text/csv; charset=utf-8", headers=headers)
+    alternates = {name: f"{path}.{name}{query}" for name in TABLE_FORMATS if name != "html"}
+    page = {**context, "alternates": alternates, **page_helpers(services, request)}
+    return services.pages.render(request, template, page, headers={"Link": links})
+
+
+def add_table_routes(
+    router: APIRouter,
+    path: str,
+    answer: Callable[[Request, str | None], Awaitable[Response]],
+    *,
+    name: str,
+    summary: str,
+    suffix_summary: str,
+) -> None:
+    """GET and HEAD ``path`` (negotiated) and ``path.{suffix}``, both answered by
+    ``answer(request, suffix)`` (suffix None for the first); routes ``name`` and ``name_suffix``."""
+
+    async def negotiated(request: Request) -> Response:
+        return await answer(request, None)
+
+    async def with_suffix(request: Request, suffix: str) -> Response:
+        return await answer(request, suffix)
+
+    route(router, path, ["GET", "HEAD"], summary=summary, response_class=Response, name=name)(negotiated)
+    route(
+        router,
+        path + ".{suffix}",
+        ["GET", "HEAD"],
+        summary=suffix_summary,
+        response_class=Response,
+        name=f"{name}_suffix",
+    )(with_suffix)
