@@ -55,6 +55,65 @@ EXPECTED: dict[str, dict[str, tuple[str, ...]]] = {
         *("so-cong-thuong", "so-khoa-hoc-va-cong-nghe", "so-tai-chinh", "so-y-te"),
     ),
     **_same_body("bac-giang", "bac-ninh-2025", "ubnd-tinh", "hdnd-tinh"),
+    # the departments formed on 1 March 2025 (named by no seed, described beside the ones they merged)
+    **_same_body("binh-thuan", "lam-dong-2025", "so-nong-nghiep-va-moi-truong", "so-van-hoa-the-thao-va-du-lich"),
+    **_same_body("quang-ngai", "quang-ngai-2025", "so-nong-nghiep-va-moi-truong", "so-van-hoa-the-thao-va-du-lich"),
+    # Bình Thuận: Party bodies, the press, centres, collectives (60-NQ/TW; Nghị quyết 202/2025/QH15)
+    **_same_body(
+        "binh-thuan",
+        "lam-dong-2025",
+        *("tinh-uy", "ban-thuong-vu-tinh-uy", "cac-to-chuc-chinh-tri-xa-hoi"),
+        *("cac-so-ban-nganh", "cac-co-quan-don-vi-lien-quan"),
+    ),
+    "org/binh-thuan/bao-binh-thuan": {"org/lam-dong-2025/bao-va-phat-thanh-truyen-hinh-lam-dong": (PROVINCES,)},
+    "org/binh-thuan/dai-phat-thanh-truyen-hinh-binh-thuan": {
+        "org/lam-dong-2025/bao-va-phat-thanh-truyen-hinh-lam-dong": (PROVINCES,)
+    },
+    # the centres pass with their department (their own reorganisation is not recorded)
+    "org/binh-thuan/trung-tam-doi-moi-sang-tao-va-ung-dung-khoa-hoc-cong-nghe": {
+        "org/lam-dong-2025/so-khoa-hoc-va-cong-nghe": (PROVINCES,)
+    },
+    "org/binh-thuan/trung-tam-thong-tin-va-ung-dung-tien-bo-khcn": {
+        "org/lam-dong-2025/so-khoa-hoc-va-cong-nghe": (PROVINCES,)
+    },
+    "org/binh-thuan/cac-truong-cao-dang-dai-hoc-tren-dia-ban-tinh": {},  # not rearranged; a note says why
+    # Quảng Ngãi
+    **_same_body(
+        "quang-ngai",
+        "quang-ngai-2025",
+        *("tinh-uy", "thuong-truc-tinh-uy", "bao-quang-ngai", "cac-co-quan-bao-dai"),
+        "ban-quan-ly-khu-kinh-te-dung-quat-va-cac-khu-cong-nghiep-quang-ngai",
+        *("cac-so-ban-nganh", "cac-so-ban-nganh-lien-quan", "cac-so-nganh-lien-quan"),
+        *("cac-so-ban-nganh-don-vi-lien-quan", "cac-so-ban-nganh-dia-phuong", "cac-don-vi-lien-quan"),
+        *("don-vi-co-lien-quan", "cac-co-quan-to-chuc-don-vi-lien-quan"),
+    ),
+    "org/quang-ngai/dai-phat-thanh-truyen-hinh-tinh": {"org/quang-ngai-2025/bao-quang-ngai": (PROVINCES,)},
+    # enterprises and the business association are not State bodies: no change, a note says why
+    "org/quang-ngai/cac-doanh-nghiep-tren-dia-ban-tinh": {},
+    "org/quang-ngai/cac-doanh-nghiep-hop-tac-xa-tren-dia-ban-tinh": {},
+    "org/quang-ngai/cac-doanh-nghiep-hoat-dong-lien-quan-den-cong-nghiep-sinh-hoc-nganh-cong-thuong": {},
+    "org/quang-ngai/hiep-hoi-doanh-nghiep-tinh": {},
+    # Bắc Giang
+    **_same_body(
+        "bac-giang",
+        "bac-ninh-2025",
+        *("tinh-uy", "ban-thuong-vu-tinh-uy", "thuong-truc-tinh-uy", "van-phong-tinh-uy"),
+        *("uy-ban-mttq-tinh", "ban-thuong-vu-tinh-doan", "dang-uy-truc-thuoc-tinh-uy"),
+        *("cac-to-chuc-chinh-tri-xa-hoi-tinh", "mat-tran-to-quoc-va-doan-the-cac-cap"),
+        *("cac-co-quan-thong-tin-truyen-thong", "cac-co-quan-so-ban-nganh-tinh", "cac-co-quan-lien-quan"),
+        *("cac-dia-phuong-don-vi-co-lien-quan", "cac-cap-cac-nganh-cac-dia-phuong"),
+    ),
+    "org/bac-giang/ban-tuyen-giao-tinh-uy": {"org/bac-ninh-2025/ban-tuyen-giao-va-dan-van-tinh-uy": (PROVINCES,)},
+    # the Party affairs committees and Party delegations ceased; their functions passed on
+    "org/bac-giang/ban-can-su-dang-ubnd-tinh": {"org/bac-ninh-2025/dang-uy-ubnd-tinh": (PROVINCES,)},
+    "org/bac-giang/dang-doan-hdnd-tinh": {"org/bac-ninh-2025/dang-uy-cac-co-quan-dang-tinh": (PROVINCES,)},
+    "org/bac-giang/dang-doan-uy-ban-mttq-tinh": {"org/bac-ninh-2025/dang-uy-cac-co-quan-dang-tinh": (PROVINCES,)},
+    "org/bac-giang/cac-ban-can-su-dang-dang-doan": {"org/bac-ninh-2025/dang-uy-truc-thuoc-tinh-uy": (PROVINCES,)},
+    "org/bac-giang/huyen-uy-thanh-uy": {  # ended with the district level
+        "org/bac-ninh-2025/dang-uy-cap-xa": (PROVINCES,),
+        "org/bac-ninh-2025/tinh-uy": (PROVINCES,),
+    },
+    "org/bac-giang/cac-co-quan-trung-uong": {},  # national bodies, not rearranged with the province
     "org/lang-son/ubnd-cac-huyen-thanh-pho": {
         "org/lang-son/ubnd-cap-xa": (PROVINCES,),
         "org/lang-son/ubnd-tinh": (PROVINCES,),
@@ -123,6 +182,70 @@ def test_district_functions_pass_to_every_receiver_as_a_transfer(store):
     rows = core_rows(store, "org/quang-ngai/ubnd-cac-huyen-thi-xa-thanh-pho")
     assert {r["kind"].rsplit("#", 1)[1] for r in rows} == {"TransferOfFunctions"}
     assert {r["legalBasis"].removeprefix(ID) for r in rows} == {"doc/qh/nq/2025/203", "doc/qh/luat/2025/72"}
+
+
+MERGED_PROVINCES = ("binh-thuan", "quang-ngai", "bac-giang")
+GRAPH = "https://w3id.org/vn-bioplan/graph/"
+
+
+def agencies_of(store, province: str) -> set[str]:
+    rows = execute(
+        store,
+        f"SELECT ?a WHERE {{ GRAPH <{GRAPH}{province}> {{ ?a a <https://w3id.org/vn-bioplan/def/bioplan#Agency> }} }}",
+    )
+    return {r["a"].value.removeprefix(ID) for r in rows}
+
+
+@pytest.mark.parametrize("province", MERGED_PROVINCES)
+def test_the_table_names_every_agency_of_the_merged_provinces(store, province):
+    """Every agency a merged province's graph describes has its expected successor above."""
+    assert agencies_of(store, province) - set(EXPECTED) == set()
+
+
+NOTES_IN_NATIONAL_GRAPH = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?a (GROUP_CONCAT(DISTINCT LANG(?note)) AS ?langs) WHERE {{
+  GRAPH <{GRAPH}national> {{ ?a skos:editorialNote ?note }}
+}} GROUP BY ?a
+"""
+
+
+def test_agencies_of_merged_provinces_left_unchanged_say_why(store):
+    """No event for enterprises, colleges, the association and the central agencies: the reorganisation
+    data says why, in Vietnamese and English."""
+    unchanged = {a for a, now in EXPECTED.items() if not now and a.split("/")[1] in MERGED_PROVINCES}
+    assert len(unchanged) == 6
+    notes = {
+        r["a"].value.removeprefix(ID): set(r["langs"].value.split()) for r in execute(store, NOTES_IN_NATIONAL_GRAPH)
+    }
+    assert {a: notes.get(a) for a in unchanged} == {a: {"vi", "en"} for a in unchanged}
+
+
+PARTY_STEP = """
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX m8g: <http://data.europa.eu/m8g/>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?basis ?source WHERE {{ ?event org:originalOrganization <{old}> ; m8g:hasFormalFramework ?basis ; dct:source ?source }}
+"""
+
+
+@pytest.mark.parametrize(
+    "agency",
+    [
+        "org/binh-thuan/tinh-uy",
+        "org/quang-ngai/tinh-uy",
+        "org/bac-giang/tinh-uy",
+        "org/bac-giang/uy-ban-mttq-tinh",
+        "org/binh-thuan/bao-binh-thuan",
+    ],
+)
+def test_party_front_and_press_steps_rest_on_the_new_province_and_cite_60_nq_tw(store, agency):
+    """Their legal basis is the State act that formed the new province (202/2025/QH15); the Party's
+    decision (60-NQ/TW) is their source, since a Party resolution is not a State legal basis."""
+    rows = list(execute(store, PARTY_STEP.format(old=ID + agency)))
+    assert {(r["basis"].value.removeprefix(ID), r["source"].value.removeprefix(ID)) for r in rows} == {
+        ("doc/qh/nq/2025/202", "doc/bchtw/nq/2025/60")
+    }
 
 
 HISTORY = """
