@@ -34,6 +34,7 @@ SEED = 20250701
 FULL_SCALE_TRIPLES = 2_000_000
 LABEL_LIMIT = 160  # data/AUTHORING.md: a longer text gets a label cut at a word boundary
 ID = cat.ID
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 VN = ID + "area/vn"
 SYNTHETIC_NOTE = (
     text("Dữ liệu tổng hợp để đo hiệu năng (bench/generate.py), không phải văn bản thật.", "vi"),
@@ -134,7 +135,9 @@ def areas_document(contexts: list[ProvinceContext], already_defined: set[str]) -
     return doc
 
 
-def agencies_document(ctx: ProvinceContext) -> TurtleDocument:
+def agencies_document(ctx: ProvinceContext, already_defined: set[str]) -> TurtleDocument:
+    """The province's agencies; those data/ttl/national/ describes already (the bodies of the
+    merged provinces, in reorganisation.ttl) are used as they are, not described twice."""
     doc = TurtleDocument(f"Agencies of {ctx.unit} (synthetic benchmark data).")
     area = iri(ctx.area)
     party = "Thành ủy" if ctx.province.city else "Tỉnh ủy"
@@ -146,11 +149,14 @@ def agencies_document(ctx: ProvinceContext) -> TurtleDocument:
         cat.Department("ban-thuong-vu-tinh-uy", f"Ban Thường vụ {party} {ctx.province.name}", f"Standing Board of the {ctx.province.name} {party_en}", "party-board", "all", parent="tinh-uy", state=False),
     )  # fmt: skip
     for body in top:
-        _add_agency(doc, ctx, body, body.name, body.english)
+        _add_agency(doc, ctx, body, body.name, body.english, already_defined)
     for dept in cat.DEPARTMENTS:
-        _add_agency(doc, ctx, dept, f"{dept.name} {ctx.unit}", f"{dept.english} of {ctx.province.name}")
+        name, english = f"{dept.name} {ctx.unit}", f"{dept.english} of {ctx.province.name}"
+        _add_agency(doc, ctx, dept, name, english, already_defined)
     for group in cat.COLLECTIVES:
         ctx.agencies[group.slug] = Agency(ctx.org(group.slug), group.name, group.english, group.era)
+        if ctx.org(group.slug) in already_defined:
+            continue
         doc.add(
             ctx.org(group.slug),
             ("a", "bp:AgencyCollective"),
@@ -161,8 +167,12 @@ def agencies_document(ctx: ProvinceContext) -> TurtleDocument:
     return doc
 
 
-def _add_agency(doc: TurtleDocument, ctx: ProvinceContext, body: cat.Department, name: str, english: str) -> None:
+def _add_agency(
+    doc: TurtleDocument, ctx: ProvinceContext, body: cat.Department, name: str, english: str, already_defined: set[str]
+) -> None:
     ctx.agencies[body.slug] = Agency(ctx.org(body.slug), name, english, body.era)
+    if ctx.org(body.slug) in already_defined:
+        return
     doc.add(
         ctx.org(body.slug),
         ("a", ("bp:Agency", "m8g:PublicOrganisation") if body.state else "bp:Agency"),
@@ -612,12 +622,13 @@ def plan_date(directive: cat.Directive, plan_index: int, rng: random.Random) -> 
     return f"{directive.year}-{rng.randint(first_month, 11):02d}-{rng.randint(1, 28):02d}"
 
 
-def national_areas() -> set[str]:
-    path = layout.DATA_DIR / "national" / "areas.ttl"
+def national_subjects() -> set[str]:
+    """What data/ttl/national/ describes: the generator describes none of it again."""
     return {
         q.subject.value
+        for path in sorted((layout.DATA_DIR / "national").glob("*.ttl"))
         for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-        if isinstance(q.subject, ox.NamedNode)
+        if isinstance(q.subject, ox.NamedNode) and q.predicate.value == RDFS_LABEL
     }
 
 
@@ -626,11 +637,12 @@ def generate(out: Path, scale: float = 0.1, seed: int = SEED) -> Summary:
     sizes = Sizes.for_scale(scale)
     summary = Summary()
     contexts = [ProvinceContext(i, p, province_slug(p)) for i, p in enumerate(cat.PROVINCES[: sizes.provinces])]
-    _write(out / "national" / "areas-2025.ttl", areas_document(contexts, national_areas()))
+    described = national_subjects()
+    _write(out / "national" / "areas-2025.ttl", areas_document(contexts, described))
     summary.files += 1
     for ctx in contexts:
         folder = out / "provinces" / ctx.slug
-        _write(folder / "agencies.ttl", agencies_document(ctx))
+        _write(folder / "agencies.ttl", agencies_document(ctx, described))
         summary.files += 1
         rng = random.Random(f"{seed}:{ctx.slug}")
         for j, directive in enumerate(cat.PLAN_DIRECTIVES[: sizes.plans_per_province]):

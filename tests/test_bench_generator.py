@@ -70,6 +70,15 @@ def test_tiny_scale_loads_with_the_bulk_loader(tiny, tmp_path):
         store.close()
 
 
+def test_national_scale_conforms_beside_the_bundled_national_data(tmp_path):
+    """As the benchmark loads it: the generated provinces with the ontology and data/ttl/national/,
+    whose reorganisation describes bodies of the merged provinces the generator uses too."""
+    generate(tmp_path, 0.03)
+    files = layout.expand([layout.ONTOLOGY_DIR, layout.DATA_DIR / "national", tmp_path])
+    report = validate(read_all(files))
+    assert report.conforms, report.to_text()[:4000]
+
+
 def test_files_sit_where_the_loader_puts_them_in_province_graphs(tiny):
     files = layout.expand([tiny])
     graphs = {f.graph for f in files}
