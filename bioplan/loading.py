@@ -14,8 +14,9 @@ import pyoxigraph as ox
 
 from bioplan import shacl, validation
 from bioplan.layout import DataFile
-from bioplan.rdfio import read_all, read_into
-from bioplan.store import Store
+from bioplan.namespaces import CANONICAL_BASE
+from bioplan.rdfio import Source, prepare, read_all
+from bioplan.store import OxigraphStore, RdfDocument, Store
 from bioplan.validation import ValidationReport
 
 # Where the shared context (ontology, national data not being loaded) sits while validating:
@@ -36,12 +37,12 @@ class LoadResult:
     triples_per_graph: dict[str, int]
 
 
-def stage(files: list[DataFile], progress: Callable[[DataFile], None] = lambda _file: None) -> ox.Store:
+def stage(sources: list[Source], progress: Callable[[DataFile], None] = lambda _file: None) -> ox.Store:
     """Every file parsed into one in-memory store, each in its graph; InputError on bad input."""
     staged = ox.Store()
-    for file in files:
-        read_into(staged, file)
-        progress(file)
+    for source in sources:
+        source.load_into(staged)
+        progress(source.file)
     return staged
 
 
@@ -53,6 +54,41 @@ def check(staged: ox.Store, files: list[DataFile]) -> ValidationReport:
         return shacl.validate_store(staged, union_default_graph=True)
     finally:
         staged.remove_graph(_CONTEXT_GRAPH)
+
+
+def bulk_document(source: Source) -> RdfDocument:
+    """What the store's bulk loader parses for ``source``: its NFC text, or its quads as N-Quads."""
+    if source.quads is None:
+        return RdfDocument(source.text, source.format, source.file.graph, CANONICAL_BASE)
+    return RdfDocument(ox.serialize(source.quads, format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS, None)
+
+
+class _Background:
+    """A call run on its own thread; ``join`` re-raises what it raised."""
+
+    def __init__(self, call: Callable[[], None]):
+        self._failure: BaseException | None = None
+
+        def run() -> None:
+            try:
+                call()
+            except BaseException as error:  # re-raised by join, on the caller's thread
+                self._failure = error
+
+        self._thread = threading.Thread(target=run, name="bioplan-bulk-write")
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def join(self) -> None:
+        self.wait()
+        if self._failure is not None:
+            raise self._failure
+
+
+def _drop(store: Store, graphs: set[str]) -> None:
+    store.update(" ; ".join(f"DROP SILENT GRAPH <{name}>" for name in sorted(graphs)))
 
 
 def load(
@@ -68,40 +104,40 @@ def load(
     cases the store is left exactly as it was. ``bulk``: write with the store's bulk loader, not
     in one transaction (validation still comes first).
     """
-    staged = stage(files, progress)
-    graphs = {graph.value: ox.NamedNode(graph.value) for graph in staged.named_graphs()}
-
-    failures: list[BaseException] = []
+    sources = [prepare(file) for file in files]
+    graphs = set().union(*(source.graphs for source in sources))
+    staged: ox.Store | None = None
 
     def write() -> None:
-        content = {name: staged.quads_for_pattern(None, None, None, term) for name, term in graphs.items()}
-        try:
+        if bulk and isinstance(store, OxigraphStore):
+            # Rust parses the files again and writes them: no Python object per quad.
+            store.bulk_replace(graphs, map(bulk_document, sources))
+        else:
+            content = {name: staged.quads_for_pattern(None, None, None, ox.NamedNode(name)) for name in graphs}
             store.replace_graphs(content, atomic=not bulk)
-        except BaseException as error:  # re-raised by the caller's thread
-            failures.append(error)
 
-    # A first bulk load (none of its graphs in the store yet) is written while it is validated:
-    # both release the GIL. If it does not conform, dropping its graphs restores the store.
-    early = bulk and not set(graphs) & set(store.named_graphs())
-    writer = threading.Thread(target=write, name="bioplan-bulk-write") if early else None
-    if writer is not None:
-        writer.start()
+    # A first bulk load (none of its graphs in the store yet) is written from the files while
+    # they are staged and validated: the bulk loader, the parsers and the queries all release
+    # the GIL. If the input is bad, dropping its graphs restores the store.
+    early = bulk and isinstance(store, OxigraphStore) and graphs and not graphs & set(store.named_graphs())
+    writer = _Background(write) if early else None
     try:
+        staged = stage(sources, progress)
         report = check(staged, files)
-    finally:
         if writer is not None:
             writer.join()
-    if failures:
-        raise failures[0]
+    except BaseException:
+        if writer is not None:
+            writer.wait()  # what it may have raised says less than this
+            _drop(store, graphs)
+        raise
     if not report.conforms:
         if writer is not None:
-            store.update(" ; ".join(f"DROP SILENT GRAPH <{name}>" for name in graphs))
+            _drop(store, graphs)
         # The report names each violation's file: worth reading the files again, on failure only.
         raise InvalidData(shacl.validate(read_all(files)))
     if writer is None:
         write()
-        if failures:
-            raise failures[0]
     # Distinct triples per graph (the store holds each once): loading twice gives the same counts.
     counts = staged.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     return LoadResult({row["g"].value: int(row["n"].value) for row in counts})

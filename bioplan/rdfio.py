@@ -100,22 +100,46 @@ def read(file: DataFile) -> ReadFile:
     return ReadFile(file, quads)
 
 
-def read_into(store: ox.Store, file: DataFile) -> None:
-    """Parse one file straight into ``store`` (in memory), as ``read`` would: the fast path for
-    large loads, with no Python object per quad. A file that names graphs must name them all."""
+@dataclass(frozen=True)
+class Source:
+    """One file read and ready to load: its NFC text for pyoxigraph's parsers (the fast path for
+    large loads, no Python object per quad), or its quads where terms need work one by one."""
+
+    file: DataFile
+    format: ox.RdfFormat
+    text: str | None  # Turtle or N-Triples in NFC whose triples all go to file.graph
+    quads: list[ox.Quad] | None  # NFC term by term (escapes), or graphs named by the file
+
+    @property
+    def graphs(self) -> set[str]:
+        if self.quads is None:
+            return {self.file.graph}
+        return {q.graph_name.value for q in self.quads}
+
+    def load_into(self, store: ox.Store) -> None:
+        """Parse into ``store`` (in memory), as ``read`` would; InputError on bad syntax."""
+        if self.quads is not None:
+            store.extend(self.quads)
+            return
+        try:
+            # In memory, `load` beats `bulk_load`: 5 s of CPU instead of 9 for two million triples.
+            store.load(self.text, format=self.format, base_iri=CANONICAL_BASE, to_graph=ox.NamedNode(self.file.graph))
+        except SyntaxError as error:
+            raise _input_error(self.file, error) from error
+
+
+def prepare(file: DataFile) -> Source:
+    """``file`` read for loading; InputError if it cannot be read, or (when parsed here) on bad
+    syntax or triples left in the default graph. A file that names graphs must name them all."""
     fmt, text = _format_and_text(file)
     if _has_escapes(text) or fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        quads = read(file).quads  # term by term: NFC of escapes, graphs checked
+        quads = read(file).quads
         if any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
             raise InputError(file.path, "triples in the default graph: put them in a named graph")
-        store.extend(quads)
-        return
+        return Source(file, fmt, None, quads)
     if not file.graph:
         raise InputError(file.path, "triples in the default graph: put them in a named graph")
-    try:
-        store.bulk_load(text, format=fmt, base_iri=CANONICAL_BASE, to_graph=ox.NamedNode(file.graph))
-    except SyntaxError as error:
-        raise _input_error(file, error) from error
+    return Source(file, fmt, text, None)
 
 
 def read_all(files: Iterable[DataFile]) -> list[ReadFile]:
