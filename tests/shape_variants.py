@@ -689,8 +689,14 @@ VIOLATIONS: list[Variant] = [
     Variant("event-without-date", "ChangeEvent-date", _event(without="dct:date")),
     Variant("event-date-as-string", "ChangeEvent-date", _event(dct_date='"01/03/2025"')),
     Variant("event-without-legal-basis", "ChangeEvent-legalBasis", _event(without="m8g:hasFormalFramework")),
+    # the legal basis is a State (bp:LegalInstrument) or a Party instrument (bp:PartyInstrument): neither fails
     Variant(
         "event-legal-basis-not-an-instrument", "ChangeEvent-legalBasis", _event(m8g_hasFormalFramework=f"<{UBND}>")
+    ),
+    Variant(
+        "event-legal-basis-a-part-of-an-instrument",
+        "ChangeEvent-legalBasis",
+        _event(m8g_hasFormalFramework=f"<{DECISION}/task-group/1>"),
     ),
     Variant(
         "transfer-without-receiver",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bioplan import layout
 from bioplan.query import execute
 from bioplan.stored_queries import all_queries
 
@@ -14,6 +15,8 @@ QUERY = all_queries()["current-agency"]
 DEPARTMENTS = "2025-03-01"  # Nghị định 45/2025/NĐ-CP
 PROVINCES = "2025-07-01"  # Nghị quyết 202/2025/QH15; the district level ends (203/2025/QH15, 72/2025/QH15)
 BOTH = (DEPARTMENTS, PROVINCES)
+MINISTRIES = "2025-03-01"  # Nghị quyết 176/2025/QH15; the merged ministries operate from 1 March 2025
+CENTRAL_PARTY = "2025-02-03"  # Politburo decisions carrying out Kết luận 121-KL/TW, announced that day
 
 
 def _same_body(old: str, new: str, *names: str) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -36,6 +39,11 @@ def _departments_merged(old: str, new: str) -> dict[str, dict[str, tuple[str, ..
             f"org/{new}/ubnd-tinh": (PROVINCES,),
         },
     }
+
+
+def _unchanged(area: str, *names: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Bodies with no change event: unchanged, or themselves the current result of the reorganisation."""
+    return {f"org/{area}/{name}": {} for name in names}
 
 
 # seed agency or area -> {current successor: the dates of the steps that lead to it}; {} = no change recorded.
@@ -118,8 +126,59 @@ EXPECTED: dict[str, dict[str, tuple[str, ...]]] = {
         "org/lang-son/ubnd-cap-xa": (PROVINCES,),
         "org/lang-son/ubnd-tinh": (PROVINCES,),
     },
+    # Lạng Sơn: not merged as a province; its seed (2025) already names the merged departments
     "org/lang-son/so-nong-nghiep-va-moi-truong": {},  # already merged when the seed was written
-    "org/lang-son/so-khoa-hoc-va-cong-nghe": {},
+    **_unchanged(
+        "lang-son",
+        *("ubnd-tinh", "hdnd-tinh", "van-phong-ubnd-tinh", "so-khoa-hoc-va-cong-nghe", "so-tai-chinh"),
+        *("so-giao-duc-va-dao-tao", "so-y-te", "so-ngoai-vu", "so-van-hoa-the-thao-va-du-lich"),
+        *("trung-tam-khoa-hoc-va-cong-nghe-lang-son", "trung-tam-xuc-tien-dau-tu-thuong-mai-va-du-lich"),
+        *("bao-va-dai-phat-thanh-truyen-hinh-lang-son", "tinh-uy", "dang-uy-ubnd-tinh"),
+        *("uy-ban-mat-tran-to-quoc-viet-nam-tinh", "lien-minh-hop-tac-xa-tinh", "hiep-hoi-doanh-nghiep-tinh"),
+        *("cac-to-chuc-chinh-tri-xa-hoi", "cac-so-ban-nganh-cua-tinh", "cac-so-ban-nganh-khac-cua-tinh"),
+        *("cac-co-quan-don-vi-lien-quan", "cac-co-quan-truyen-thong"),
+        "ubnd-cap-xa",  # a receiver of the district level's functions
+    ),
+    # national bodies
+    "org/vn/bo-tai-nguyen-va-moi-truong": {"org/vn/bo-nong-nghiep-va-moi-truong": (MINISTRIES,)},
+    "org/vn/bo-nong-nghiep-va-phat-trien-nong-thon": {"org/vn/bo-nong-nghiep-va-moi-truong": (MINISTRIES,)},
+    "org/vn/ban-tuyen-giao-trung-uong": {"org/vn/ban-tuyen-giao-va-dan-van-trung-uong": (CENTRAL_PARTY,)},
+    "org/vn/ban-dan-van-trung-uong": {"org/vn/ban-tuyen-giao-va-dan-van-trung-uong": (CENTRAL_PARTY,)},
+    "org/vn/ban-can-su-dang-bo-khoa-hoc-va-cong-nghe": {"org/vn/dang-uy-bo-khoa-hoc-va-cong-nghe": (CENTRAL_PARTY,)},
+    **_unchanged(
+        "vn",
+        *("chinh-phu", "quoc-hoi", "thu-tuong-chinh-phu", "bo-chinh-tri", "ban-bi-thu", "bo-cong-thuong"),
+        "bo-khoa-hoc-va-cong-nghe",  # absorbed Bộ Thông tin và Truyền thông, kept its name and IRI
+        # formed by the reorganisation
+        *("bo-nong-nghiep-va-moi-truong", "ban-tuyen-giao-va-dan-van-trung-uong", "dang-uy-bo-khoa-hoc-va-cong-nghe"),
+    ),
+    # the bodies of the new provinces (from 1 July 2025), described in the national graph
+    **_unchanged(
+        "lam-dong-2025",
+        *("ubnd-tinh", "so-cong-thuong", "so-giao-duc-va-dao-tao", "so-khoa-hoc-va-cong-nghe", "so-noi-vu"),
+        *("so-nong-nghiep-va-moi-truong", "so-tai-chinh", "so-van-hoa-the-thao-va-du-lich", "so-y-te"),
+        *("tinh-uy", "ban-thuong-vu-tinh-uy", "bao-va-phat-thanh-truyen-hinh-lam-dong", "ubnd-cap-xa"),
+        *("cac-so-ban-nganh", "cac-co-quan-don-vi-lien-quan", "cac-to-chuc-chinh-tri-xa-hoi"),
+    ),
+    **_unchanged(
+        "quang-ngai-2025",
+        *("ubnd-tinh", "hdnd-tinh", "thuong-truc-hdnd-tinh", "van-phong-ubnd-tinh", "so-cong-thuong"),
+        *("so-khoa-hoc-va-cong-nghe", "so-nong-nghiep-va-moi-truong", "so-tai-chinh", "so-y-te"),
+        *("so-van-hoa-the-thao-va-du-lich", "tinh-uy", "thuong-truc-tinh-uy", "bao-quang-ngai", "ubnd-cap-xa"),
+        "ban-quan-ly-khu-kinh-te-dung-quat-va-cac-khu-cong-nghiep-quang-ngai",
+        *("cac-so-ban-nganh", "cac-so-ban-nganh-lien-quan", "cac-so-nganh-lien-quan"),
+        *("cac-so-ban-nganh-don-vi-lien-quan", "cac-so-ban-nganh-dia-phuong", "cac-don-vi-lien-quan"),
+        *("don-vi-co-lien-quan", "cac-co-quan-to-chuc-don-vi-lien-quan", "cac-co-quan-bao-dai"),
+    ),
+    **_unchanged(
+        "bac-ninh-2025",
+        *("ubnd-tinh", "hdnd-tinh", "tinh-uy", "ban-thuong-vu-tinh-uy", "thuong-truc-tinh-uy"),
+        *("van-phong-tinh-uy", "ban-tuyen-giao-va-dan-van-tinh-uy", "dang-uy-ubnd-tinh"),
+        *("dang-uy-cac-co-quan-dang-tinh", "dang-uy-truc-thuoc-tinh-uy", "dang-uy-cap-xa", "uy-ban-mttq-tinh"),
+        *("ban-thuong-vu-tinh-doan", "cac-to-chuc-chinh-tri-xa-hoi-tinh", "mat-tran-to-quoc-va-doan-the-cac-cap"),
+        *("cac-co-quan-thong-tin-truyen-thong", "cac-co-quan-so-ban-nganh-tinh", "cac-co-quan-lien-quan"),
+        *("cac-dia-phuong-don-vi-co-lien-quan", "cac-cap-cac-nganh-cac-dia-phuong"),
+    ),
     # the four seed provinces
     "area/binh-thuan": {"area/lam-dong-2025": (PROVINCES,)},
     "area/bac-giang": {"area/bac-ninh-2025": (PROVINCES,)},
@@ -186,20 +245,42 @@ def test_district_functions_pass_to_every_receiver_as_a_transfer(store):
 
 MERGED_PROVINCES = ("binh-thuan", "quang-ngai", "bac-giang")
 GRAPH = "https://w3id.org/vn-bioplan/graph/"
+PROVINCE_GRAPHS = tuple(sorted(p.name for p in (layout.DATA_DIR / "provinces").iterdir() if p.is_dir()))
 
 
-def agencies_of(store, province: str) -> set[str]:
+def graphs_with_agencies(store) -> set[str]:
     rows = execute(
         store,
-        f"SELECT ?a WHERE {{ GRAPH <{GRAPH}{province}> {{ ?a a <https://w3id.org/vn-bioplan/def/bioplan#Agency> }} }}",
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?a a <https://w3id.org/vn-bioplan/def/bioplan#Agency> } }",
+    )
+    return {r["g"].value.removeprefix(GRAPH) for r in rows}
+
+
+def agencies_of(store, graph: str) -> set[str]:
+    """The agencies a graph describes: bp:Agency or any subclass of it (bp:AgencyCollective)."""
+    rows = execute(
+        store,
+        f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?a WHERE {{
+          GRAPH <{GRAPH}{graph}> {{ ?a a ?class }}
+          GRAPH <{GRAPH}ontology> {{ ?class rdfs:subClassOf* <https://w3id.org/vn-bioplan/def/bioplan#Agency> }}
+        }}""",
     )
     return {r["a"].value.removeprefix(ID) for r in rows}
 
 
-@pytest.mark.parametrize("province", MERGED_PROVINCES)
-def test_the_table_names_every_agency_of_the_merged_provinces(store, province):
-    """Every agency a merged province's graph describes has its expected successor above."""
-    assert agencies_of(store, province) - set(EXPECTED) == set()
+def test_every_graph_describing_agencies_is_checked_below(store):
+    assert graphs_with_agencies(store) <= {*PROVINCE_GRAPHS, "national"}
+    assert set(PROVINCE_GRAPHS) >= {*MERGED_PROVINCES, "lang-son"}
+
+
+@pytest.mark.parametrize("graph", (*PROVINCE_GRAPHS, "national"))
+def test_the_table_names_every_agency_of_every_province_and_the_national_graph(store, graph):
+    """Every agency a province graph or the national graph describes has its expected successors above
+    ({} when none)."""
+    agencies = agencies_of(store, graph)
+    assert agencies, f"no agency in the {graph} graph"
+    assert sorted(agencies - set(EXPECTED)) == []
 
 
 NOTES_IN_NATIONAL_GRAPH = f"""
@@ -240,12 +321,29 @@ SELECT ?basis ?source WHERE {{ ?event org:originalOrganization <{old}> ; m8g:has
     ],
 )
 def test_party_front_and_press_steps_rest_on_the_new_province_and_cite_60_nq_tw(store, agency):
-    """Their legal basis is the State act that formed the new province (202/2025/QH15); the Party's
-    decision (60-NQ/TW) is their source, since a Party resolution is not a State legal basis."""
+    """Their legal basis is the State act that formed the new province (202/2025/QH15), since the
+    decisions that merged each of them are not recorded; the Party's decision (60-NQ/TW) is their source."""
     rows = list(execute(store, PARTY_STEP.format(old=ID + agency)))
     assert {(r["basis"].value.removeprefix(ID), r["source"].value.removeprefix(ID)) for r in rows} == {
         ("doc/qh/nq/2025/202", "doc/bchtw/nq/2025/60")
     }
+
+
+@pytest.mark.parametrize(
+    ("agency", "basis"),
+    [
+        ("org/vn/bo-tai-nguyen-va-moi-truong", "doc/qh/nq/2025/176"),
+        ("org/vn/bo-nong-nghiep-va-phat-trien-nong-thon", "doc/qh/nq/2025/176"),
+        ("org/vn/ban-tuyen-giao-trung-uong", "doc/bchtw/kl/2025/121"),
+        ("org/vn/ban-dan-van-trung-uong", "doc/bchtw/kl/2025/121"),
+        ("org/vn/ban-can-su-dang-bo-khoa-hoc-va-cong-nghe", "doc/bchtw/kl/2025/121"),
+    ],
+)
+def test_national_steps_rest_on_a_state_act_or_for_party_bodies_on_121_kl_tw(store, agency, basis):
+    """Ministries rest on the National Assembly's resolution on the Government's structure; the central
+    Party bodies on the Party's own instrument, Kết luận 121-KL/TW, which is also their source."""
+    rows = list(execute(store, PARTY_STEP.format(old=ID + agency)))
+    assert {(r["basis"].value.removeprefix(ID), r["source"].value.removeprefix(ID)) for r in rows} == {(basis, basis)}
 
 
 HISTORY = """

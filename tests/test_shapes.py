@@ -194,3 +194,32 @@ def test_document_number_pattern_accepts(shapes, number):
 @pytest.mark.parametrize("number", BAD_NUMBERS)
 def test_document_number_pattern_rejects(shapes, number):
     assert not re.search(_number_pattern(shapes), number)
+
+
+@pytest.mark.parametrize(
+    "instrument",
+    [
+        "<https://w3id.org/vn-bioplan/id/doc/ttg/qd/2024/1639> a bp:PrimeMinisterDecision",
+        "<https://w3id.org/vn-bioplan/id/doc/bchtw/kl/2025/121> a bp:PartyInstrument",
+        "<https://w3id.org/vn-bioplan/id/doc/bct/nq/2023/36> a bp:PartyResolution",
+    ],
+    ids=["state", "party-instrument", "party-resolution"],
+)
+def test_a_change_event_may_rest_on_a_state_or_a_party_instrument(base_graph, instrument):
+    """vbs:ChangeEvent-legalBasis takes a bp:LegalInstrument or a bp:PartyInstrument (the broken
+    variants above show that anything else fails)."""
+    iri = instrument.split(" ", 1)[0]
+    graph = rdflib.Graph()
+    graph += base_graph
+    graph.update(
+        "PREFIX bp: <https://w3id.org/vn-bioplan/def/bioplan#> PREFIX org: <http://www.w3.org/ns/org#> "
+        "PREFIX m8g: <http://data.europa.eu/m8g/> PREFIX dct: <http://purl.org/dc/terms/> "
+        "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+        f"INSERT DATA {{ {instrument} . <https://w3id.org/vn-bioplan/id/event/2025-02-03/x> a bp:Merger , "
+        "org:ChangeEvent ; org:originalOrganization <https://w3id.org/vn-bioplan/id/org/binh-thuan/ubnd-tinh> ; "
+        "org:resultingOrganization <https://w3id.org/vn-bioplan/id/org/binh-thuan/so-khoa-hoc-va-cong-nghe> ; "
+        f'dct:date "2025-02-03"^^xsd:date ; m8g:hasFormalFramework {iri} }}'
+    )
+    report = shacl.validate_graph(graph)
+    basis = str(VBS["ChangeEvent-legalBasis"])
+    assert [v for v in report.violations if v.source_shape == basis] == [], report.to_text()
