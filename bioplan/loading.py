@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -18,6 +19,8 @@ from bioplan.namespaces import CANONICAL_BASE
 from bioplan.rdfio import Source, prepare, read_all
 from bioplan.store import OxigraphStore, RdfDocument, Store
 from bioplan.validation import ValidationReport
+
+T = TypeVar("T")
 
 # Where the shared context (ontology, national data not being loaded) sits while validating:
 # seen by the shapes, never written.
@@ -63,28 +66,38 @@ def bulk_document(source: Source) -> RdfDocument:
     return RdfDocument(ox.serialize(source.quads, format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS, None)
 
 
-class _Background:
-    """A call run on its own thread; ``join`` re-raises what it raised."""
+class _Background(Generic[T]):
+    """A call run on its own thread; ``join`` returns what it returned or re-raises what it raised."""
 
-    def __init__(self, call: Callable[[], None]):
+    def __init__(self, call: Callable[[], T], name: str):
         self._failure: BaseException | None = None
+        self._result: T | None = None
 
         def run() -> None:
             try:
-                call()
+                self._result = call()
             except BaseException as error:  # re-raised by join, on the caller's thread
                 self._failure = error
 
-        self._thread = threading.Thread(target=run, name="bioplan-bulk-write")
+        self._thread = threading.Thread(target=run, name=name)
         self._thread.start()
 
     def wait(self) -> None:
         self._thread.join()
 
-    def join(self) -> None:
+    def join(self) -> T:
         self.wait()
         if self._failure is not None:
             raise self._failure
+        return self._result
+
+
+def _triples_per_graph(staged: ox.Store) -> dict[str, int]:
+    """Distinct triples per graph (the store holds each once): loading twice gives the same counts."""
+    counts = staged.query(
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_CONTEXT_GRAPH}) }} GROUP BY ?g"
+    )
+    return {row["g"].value: int(row["n"].value) for row in counts}
 
 
 def _drop(store: Store, graphs: set[str]) -> None:
@@ -120,10 +133,12 @@ def load(
     # they are staged and validated: the bulk loader, the parsers and the queries all release
     # the GIL. If the input is bad, dropping its graphs restores the store.
     early = bulk and isinstance(store, OxigraphStore) and graphs and not graphs & set(store.named_graphs())
-    writer = _Background(write) if early else None
+    writer = _Background(write, "bioplan-bulk-write") if early else None
     try:
         staged = stage(sources, progress)
+        counting = _Background(lambda: _triples_per_graph(staged), "bioplan-count")  # beside the checks
         report = check(staged, files)
+        counts = counting.join()
         if writer is not None:
             writer.join()
     except BaseException:
@@ -138,6 +153,4 @@ def load(
         raise InvalidData(shacl.validate(read_all(files)))
     if writer is None:
         write()
-    # Distinct triples per graph (the store holds each once): loading twice gives the same counts.
-    counts = staged.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    return LoadResult({row["g"].value: int(row["n"].value) for row in counts})
+    return LoadResult(counts)
