@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -91,10 +92,8 @@ class Replica:
 
 
 def main(connection, snapshot: str | None, threads: int) -> None:  # the child's entry point
-    """Each of ``threads`` threads takes the next message itself and answers it: no hand-off
-    from a reading thread to a worker between a query's arrival and its evaluation."""
     replica = Replica(snapshot)
-    sending, receiving = threading.Lock(), threading.Lock()
+    sending = threading.Lock()
 
     def reply(message_id: int, kind: str, payload) -> None:
         with sending:
@@ -108,26 +107,19 @@ def main(connection, snapshot: str | None, threads: int) -> None:  # the child's
         except Exception as error:  # reported to the parent, which maps it to a 500
             reply(message_id, "error", f"{type(error).__name__}: {error}")
 
-    def serve() -> None:
-        while True:
-            with receiving:
-                try:
-                    message_id, kind, payload = connection.recv()
-                except (EOFError, OSError):
-                    os._exit(0)  # the parent is gone; running queries have no one to answer
-                if kind == "replace":
-                    # Applied before the next message is read: queries sent after a write see it.
-                    try:
-                        replica.replace_graphs(payload)
-                        reply(message_id, "ok", None)
-                    except Exception as error:
-                        reply(message_id, "error", f"{type(error).__name__}: {error}")
-                    continue
-            answer(message_id, payload)
-
     reply(READY, "ok", None)
-    workers = [threading.Thread(target=serve, name=f"query-{n}", daemon=True) for n in range(max(1, threads))]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    with ThreadPoolExecutor(threads, thread_name_prefix="query") as pool:
+        while True:
+            try:
+                message_id, kind, payload = connection.recv()
+            except (EOFError, OSError):
+                os._exit(0)  # the parent is gone; running queries have no one to answer
+            if kind == "query":
+                pool.submit(answer, message_id, payload)
+            elif kind == "replace":
+                # Applied before the next message is read: queries sent after a write see it.
+                try:
+                    replica.replace_graphs(payload)
+                    reply(message_id, "ok", None)
+                except Exception as error:
+                    reply(message_id, "error", f"{type(error).__name__}: {error}")
