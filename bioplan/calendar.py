@@ -1,11 +1,16 @@
-"""Reporting deadlines: each scheduled obligation of the plans (a yearly month and day, as the
-plans state them: "trước 30 tháng 11 hằng năm") turned into dates for the years asked for.
+"""Reporting deadlines: each dated obligation of the plans turned into dates for the years asked
+for. A yearly one (a month and day, as the plans state them: "trước 30 tháng 11 hằng năm") falls
+once in each year of its plan's period (bioplan/periods.py); a one-off due date (bp:dueDate, "xong
+trong tháng 02/2024") falls in its own year only.
 
 A deadline is "upcoming" from today on; a past one is "met" when every obliged agency (or whoever
 held its functions on the due date) has a current progress report on the plan for that year, and
 "overdue" while any has not. A report is due to whoever holds the recipient's functions on the
 due date: a recipient dissolved by then (the 2025 reorganisation) routes to its successors
 through the change events.
+
+A deadline's status counts as example data when a report it counts comes from the example reports
+(their own graph): a page showing it must say so.
 """
 
 from __future__ import annotations
@@ -16,16 +21,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bioplan.labels import pick
-from bioplan.namespaces import CANONICAL_BASE, sparql_prologue
+from bioplan.namespaces import CANONICAL_BASE, graph_iri, sparql_prologue
+from bioplan.periods import Period, plan_periods
 from bioplan.succession import change_steps, successors
 
 GRAPH_BASE = CANONICAL_BASE + "graph/"
+EXAMPLES_GRAPH = graph_iri("examples")
 
 _OBLIGATIONS = """
-SELECT ?obligation ?plan ?graph ?month ?day ?property ?value ?lang WHERE {
+SELECT ?obligation ?plan ?graph ?month ?day ?dueDate ?property ?value ?lang WHERE {
   GRAPH ?graph {
-    ?obligation a bp:ReportingObligation ; bp:obligationOf ?plan ;
-                bp:schedule [ schema:repeatFrequency "P1Y" ; schema:byMonth ?month ; schema:byMonthDay ?day ] .
+    ?obligation a bp:ReportingObligation ; bp:obligationOf ?plan .
+    { ?obligation bp:schedule [ schema:repeatFrequency "P1Y" ; schema:byMonth ?month ; schema:byMonthDay ?day ] }
+    UNION { ?obligation bp:dueDate ?dueDate }
   }
   {
     VALUES ?property { rdfs:label bp:reportSubject bp:deadlineText }
@@ -39,10 +47,13 @@ SELECT ?obligation ?plan ?graph ?month ?day ?property ?value ?lang WHERE {
 }
 """
 
-# The current reports (not replaced by a resubmission): who reported on which plan for which year.
+# The current reports (not replaced by a resubmission): who reported on which plan for which
+# year, and from which graph (the example reports have their own).
 _REPORTED = """
-SELECT DISTINCT ?plan ?year ?agency WHERE {
-  ?report a bp:ProgressReport ; bp:reportOn ?plan ; bp:reportingYear ?year ; bp:submittedBy ?agency .
+SELECT DISTINCT ?plan ?year ?agency ?graph WHERE {
+  GRAPH ?graph {
+    ?report a bp:ProgressReport ; bp:reportOn ?plan ; bp:reportingYear ?year ; bp:submittedBy ?agency .
+  }
   FILTER NOT EXISTS { ?report dct:isReplacedBy ?newer }
 }
 """
@@ -75,6 +86,8 @@ class Deadline:
     via: tuple[Party, ...]
     routed_to: tuple[Party, ...] = ()  # the recipients' successors on the due date, if they changed
     missing: tuple[Party, ...] = ()  # obliged agencies with no current report for the year
+    once: bool = False  # a one-off due date (bp:dueDate), not a yearly schedule
+    example_data: bool = False  # a report counted for it comes from the example reports
 
     def status(self, today: date) -> str:
         if self.due >= today:
@@ -83,16 +96,17 @@ class Deadline:
 
     @property
     def uid(self) -> str:
-        """Stable across feeds and years: the obligation and the year of this occurrence."""
-        return f"{self.obligation}#{self.due.year}"
+        """Stable across feeds and years: the obligation and the year of this occurrence (the
+        date for a one-off one: an obligation may set two in a year)."""
+        return f"{self.obligation}#{self.due.isoformat() if self.once else self.due.year}"
 
 
 @dataclass
 class _Obligation:
     plan: str = ""
     graph: str = ""
-    month: int = 0
-    day: int = 0
+    yearly: tuple[int, int] | None = None  # (month, day)
+    once: set[date] = field(default_factory=set)
     texts: dict[str, list[tuple[str | None, str]]] = field(default_factory=lambda: defaultdict(list))
     parties: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
@@ -102,26 +116,45 @@ def _occurrence(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, gregorian.monthrange(year, month)[1]))
 
 
+def _dates(entry: _Obligation, years: range, period: Period) -> list[tuple[date, bool]]:
+    """(due date, one-off?) of an obligation in ``years``: its yearly date in each of them that
+    its plan's period includes, and its one-off dates that fall in them."""
+    found = []
+    if entry.yearly is not None:
+        found += [(_occurrence(year, *entry.yearly), False) for year in years if year in period]
+    found += [(due, True) for due in sorted(entry.once) if due.year in years]
+    return found
+
+
 def deadlines(
     store, years: range, lang: str = "vi", province: str | None = None, agency: str | None = None
 ) -> list[Deadline]:
-    """Every scheduled obligation's deadline in ``years``, by date; optionally only a province's
+    """Every dated obligation's deadlines in ``years``, by date; optionally only a province's
     (its slug) or those an agency reports, receives or passes on (its IRI)."""
     obligations: dict[str, _Obligation] = defaultdict(_Obligation)
     for row in store.query(sparql_prologue() + _OBLIGATIONS):
         entry = obligations[row["obligation"].value]
         entry.plan, entry.graph = row["plan"].value, row["graph"].value
-        entry.month, entry.day = int(row["month"].value), int(row["day"].value)
+        if row["month"] is not None:
+            entry.yearly = (int(row["month"].value), int(row["day"].value))
+        if row["dueDate"] is not None:
+            entry.once.add(date.fromisoformat(row["dueDate"].value[:10]))
         name = row["property"].value.rsplit("#", 1)[-1]
         if name in ("label", "reportSubject", "deadlineText"):
-            entry.texts[name].append((row["lang"].value or None, row["value"].value))
+            text = (row["lang"].value or None, row["value"].value)
+            if text not in entry.texts[name]:  # an obligation with both kinds of date repeats its rows
+                entry.texts[name].append(text)
         elif name != "obligationOf" and row["value"].value not in entry.parties[name]:
             entry.parties[name].append(row["value"].value)
     changes = change_steps(store)
-    reported = {
-        (row["plan"].value, int(row["year"].value), row["agency"].value)
-        for row in store.query(sparql_prologue() + _REPORTED)
-    }
+    # (plan, year, agency) -> the graphs of its current reports
+    reported: dict[tuple[str, int, str], set[str]] = {}
+    for row in store.query(sparql_prologue() + _REPORTED):
+        key = (row["plan"].value, int(row["year"].value), row["agency"].value)
+        reported.setdefault(key, set()).add(row["graph"].value)
+    # A plan with neither a date nor an end year gets an open period: its yearly deadlines fall in
+    # every year asked for, as they all did before periods were read (no seed plan is like that).
+    periods = plan_periods(store, {e.plan for e in obligations.values()})
     iris = {e.plan for e in obligations.values()} | {
         i for e in obligations.values() for v in e.parties.values() for i in v
     }
@@ -139,15 +172,16 @@ def deadlines(
         involved = {i for values in entry.parties.values() for i in values}
         if agency is not None and agency not in involved:
             continue
-        for year in years:
-            due = _occurrence(year, entry.month, entry.day)
+        for due, once in _dates(entry, years, periods[entry.plan]):
             recipients = entry.parties["reportRecipient"]
             routed = [s for r in recipients for s in successors(changes, r, due)]
-            missing = [
-                agency
-                for agency in entry.parties["reportingAgency"]
-                if not any((entry.plan, year, a) in reported for a in (agency, *successors(changes, agency, due)))
-            ]
+            missing, counted_from = [], set()
+            for obliged in entry.parties["reportingAgency"]:
+                holders = (obliged, *successors(changes, obliged, due))
+                graphs = [reported.get((entry.plan, due.year, a), set()) for a in holders]
+                if not any(graphs):
+                    missing.append(obliged)
+                counted_from |= set().union(*graphs)
             found.append(
                 Deadline(
                     due=due,
@@ -162,6 +196,8 @@ def deadlines(
                     via=tuple(party(i) for i in entry.parties["via"]),
                     routed_to=tuple(party(i) for i in dict.fromkeys(routed)) if routed != recipients else (),
                     missing=tuple(party(i) for i in missing),
+                    once=once,
+                    example_data=EXAMPLES_GRAPH in counted_from,
                 )
             )
     return sorted(found, key=lambda d: (d.due, d.province or "", d.obligation))

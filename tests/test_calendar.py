@@ -1,25 +1,76 @@
-"""Reporting deadlines: computed per year from the plans' schedules, as a page, as JSON and as an
-iCalendar feed read back with a real iCalendar library."""
+"""Reporting deadlines: computed per year from the plans' schedules and one-off due dates, as a
+page, as JSON and as an iCalendar feed read back with a real iCalendar library.
+
+The expected deadlines are read from the data here with queries of their own and simple arithmetic:
+a yearly date in each year of its plan's period (the year the plan was issued, or its earliest
+date, to its latest end year), a one-off date in its own year."""
 
 from __future__ import annotations
 
+import calendar as gregorian
+import re
 from datetime import date
 
 import icalendar
+import pyoxigraph as ox
 import pytest
 
 from bioplan.calendar import _occurrence, deadlines
-from bioplan.namespaces import sparql_prologue
+from bioplan.namespaces import graph_iri, sparql_prologue
 from bioplan.succession import change_steps, successors
 
+BASE = "https://w3id.org/vn-bioplan/"
 LANG_SON = "https://w3id.org/vn-bioplan/id/doc/lang-son/ubnd/kh/2025/de-an-1639"
 LANG_SON_NRE = "https://w3id.org/vn-bioplan/id/org/lang-son/so-nong-nghiep-va-moi-truong"
-SCHEDULED = """SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {
-  ?o a bp:ReportingObligation ; bp:schedule [ schema:repeatFrequency "P1Y" ] }"""
 
 
-def scheduled_count(store) -> int:
-    return int(next(iter(store.query(sparql_prologue() + SCHEDULED)))["n"].value)
+def select(store, query: str) -> list[dict[str, str]]:
+    results = store.query(sparql_prologue() + query)
+    names = [v.value for v in results.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in results]
+
+
+def plan_periods(store) -> dict[str, tuple[int | None, int | None]]:
+    """plan -> (first year, last year), either None when the data has nothing for it."""
+    rows = select(
+        store,
+        """SELECT ?plan ?date ?end WHERE { ?o bp:obligationOf ?plan .
+             OPTIONAL { ?plan eli:date_document|bp:dateEarliest ?date }
+             OPTIONAL { ?plan dct:temporal ?t . ?t bp:endYear ?end } }""",
+    )
+    periods = {}
+    for plan in {r["plan"] for r in rows}:
+        starts = [int(r["date"][:4]) for r in rows if r["plan"] == plan and "date" in r]
+        ends = [int(r["end"]) for r in rows if r["plan"] == plan and "end" in r]
+        periods[plan] = (min(starts, default=None), max(ends, default=None))
+    return periods
+
+
+def yearly_dates(store) -> list[dict[str, str]]:
+    return select(
+        store,
+        """SELECT ?o ?plan ?month ?day WHERE { ?o a bp:ReportingObligation ; bp:obligationOf ?plan ;
+             bp:schedule [ schema:repeatFrequency "P1Y" ; schema:byMonth ?month ; schema:byMonthDay ?day ] }""",
+    )
+
+
+def one_off_dates(store) -> list[dict[str, str]]:
+    """Each one-off due date with its obligation and the province graph it is stated in."""
+    return select(store, "SELECT ?o ?due ?g WHERE { GRAPH ?g { ?o a bp:ReportingObligation ; bp:dueDate ?due } }")
+
+
+def expected_deadlines(store, years: range) -> set[tuple[str, date]]:
+    """(obligation, due date) for every deadline in ``years``, from the data."""
+    periods = plan_periods(store)
+    found = set()
+    for row in yearly_dates(store):
+        first, last = periods[row["plan"]]
+        month, day = int(row["month"]), int(row["day"])
+        for year in years:
+            if (first is None or year >= first) and (last is None or year <= last):
+                found.add((row["o"], date(year, month, min(day, gregorian.monthrange(year, month)[1]))))
+    found |= {(r["o"], date.fromisoformat(r["due"])) for r in one_off_dates(store)}
+    return {(o, due) for o, due in found if due.year in years}
 
 
 def test_lang_son_deadlines_in_2026_are_the_plans_dates(store):
@@ -30,14 +81,35 @@ def test_lang_son_deadlines_in_2026_are_the_plans_dates(store):
     assert LANG_SON_NRE in [r.iri for r in found[1].reporting]
 
 
-def test_every_scheduled_obligation_recurs_once_a_year(store):
+def test_every_yearly_obligation_recurs_once_a_year(store):
     found = deadlines(store, range(2025, 2028))
-    assert len(found) == 3 * scheduled_count(store) > 0
-    for obligation in {d.obligation for d in found}:
+    assert {(d.obligation, d.due) for d in found} == expected_deadlines(store, range(2025, 2028))
+    assert len(found) == len(expected_deadlines(store, range(2025, 2028))) > 0
+    for obligation in {d.obligation for d in found if not d.once}:
         dates = [d.due for d in found if d.obligation == obligation]
-        assert [d.year for d in dates] == [2025, 2026, 2027]
+        assert len({d.year for d in dates}) == len(dates)
         assert len({(d.month, d.day) for d in dates}) == 1
     assert found == sorted(found, key=lambda d: (d.due, d.province or "", d.obligation))
+
+
+def test_yearly_deadlines_fall_only_within_their_plans_period(store):
+    """Not before the year the plan was issued, not after its last end year: a 2025 plan has no
+    deadline in 2010, and an obligation stops with its plan."""
+    periods = plan_periods(store)
+    by_plan: dict[str, set[str]] = {}
+    for row in yearly_dates(store):
+        by_plan.setdefault(row["plan"], set()).add(row["o"])
+    assert by_plan
+    for plan, obligations in by_plan.items():
+        first, last = periods[plan]
+        assert first is not None and last is not None, plan  # every seed plan has both
+        found = deadlines(store, range(first - 1, last + 2))
+        for obligation in obligations:
+            years = [d.due.year for d in found if d.obligation == obligation]
+            assert years == list(range(first, last + 1)), obligation
+    earliest = min(first for first, _ in periods.values() if first is not None)
+    assert not expected_deadlines(store, range(earliest - 10, earliest))
+    assert deadlines(store, range(earliest - 10, earliest)) == []
 
 
 def test_a_day_past_the_end_of_the_month_falls_on_its_last_day():
@@ -53,7 +125,9 @@ def test_filters_by_province_and_agency(store):
 
 def test_json_lists_the_same_deadlines_with_their_status(http, store):
     answer = http.get("/calendar", params={"year": 2025, "years": 3, "format": "json"}).json()
-    assert len(answer["deadlines"]) == 3 * scheduled_count(store)
+    expected = expected_deadlines(store, range(2025, 2028))
+    assert {(d["obligation"], date.fromisoformat(d["due"])) for d in answer["deadlines"]} == expected
+    assert len(answer["deadlines"]) == len(expected) and answer["example_data"] is False
     today = date.fromisoformat(answer["today"])
     for item in answer["deadlines"]:
         due = date.fromisoformat(item["due"])
@@ -124,3 +198,116 @@ def test_the_page_and_the_feed_name_the_successor(http):
         http.get("/calendar.ics", params={"year": 2026, "province": "binh-thuan"}).content
     )
     assert any("Lâm Đồng" in str(e["DESCRIPTION"]) for e in feed.walk("VEVENT"))
+
+
+# -- one-off due dates ---------------------------------------------------------------------------
+
+
+def test_one_off_due_dates_fall_in_their_year_with_status_and_routing(http, store):
+    """Bắc Giang's plan sets completion dates (bp:dueDate) instead of a yearly schedule."""
+    once = one_off_dates(store)
+    assert once
+    changes = change_steps(store)
+    for slug, year in {(r["g"].removeprefix(graph_iri("")), int(r["due"][:4])) for r in once}:
+        answer = http.get("/calendar", params={"province": slug, "year": year, "format": "json"}).json()
+        today = date.fromisoformat(answer["today"])
+        expected = {(r["o"], r["due"]) for r in once if r["g"] == graph_iri(slug) and r["due"].startswith(f"{year}-")}
+        shown = [d for d in answer["deadlines"] if d["once"]]
+        assert {(d["obligation"], d["due"]) for d in shown} == expected
+        for item in shown:
+            due = date.fromisoformat(item["due"])
+            assert item["uid"] == f"{item['obligation']}#{item['due']}"
+            # No progress report in the official graphs: a past one is owed by every obliged agency.
+            assert item["status"] == ("upcoming" if due >= today else "overdue")
+            assert [p["iri"] for p in item["missing"]] == [p["iri"] for p in item["reporting"]]
+            recipients = [p["iri"] for p in item["recipient"]]
+            routed = list(dict.fromkeys(s for r in recipients for s in successors(changes, r, due)))
+            assert [p["iri"] for p in item["routed_to"]] == ([] if routed == recipients else routed)
+    # Outside their year they are not there.
+    years = {int(r["due"][:4]) for r in once}
+    later = max(years) + 1
+    assert not [d for d in deadlines(store, range(later, later + 1)) if d.once]
+
+
+class UnionView:
+    """A copy of the store in memory, queried as the store is (the default graph the union)."""
+
+    def __init__(self, store):
+        self.data = ox.Store()
+        for graph in store.named_graphs():
+            self.data.extend(store.graph_quads(graph))
+
+    def query(self, sparql: str, **options):
+        return self.data.query(sparql, use_default_graph_as_union=True)
+
+
+BP = "https://w3id.org/vn-bioplan/def/bioplan#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+BINH_THUAN_2025 = BASE + "id/doc/binh-thuan/ubnd/kh/2025/2025-02-26"
+BINH_THUAN_NRE = BASE + "id/org/binh-thuan/so-tai-nguyen-va-moi-truong"
+
+
+def test_a_one_off_date_after_the_reorganisation_is_routed_and_met_like_a_yearly_one(store):
+    """A one-off date set after 1 July 2025 goes to the successor of Bình Thuận's people's
+    committee; a report for its year by the successor of the obliged department meets it, and,
+    coming from the example reports, marks it as example data."""
+    view = UnionView(store)
+    due = date(2026, 3, 31)
+    obligation, report = ox.NamedNode(BINH_THUAN_2025 + "/obligation/test-once"), ox.NamedNode(BASE + "id/report/t")
+    province, examples = ox.NamedNode(graph_iri("binh-thuan")), ox.NamedNode(graph_iri("examples"))
+    changes = change_steps(store)
+    now = successors(changes, BINH_THUAN_NRE, due)
+    assert now != [BINH_THUAN_NRE]  # the department was merged before the date
+    xsd_date = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+    view.data.extend(
+        [
+            ox.Quad(obligation, RDF_TYPE, ox.NamedNode(BP + "ReportingObligation"), province),
+            ox.Quad(obligation, ox.NamedNode(BP + "obligationOf"), ox.NamedNode(BINH_THUAN_2025), province),
+            ox.Quad(obligation, ox.NamedNode(BP + "reportingAgency"), ox.NamedNode(BINH_THUAN_NRE), province),
+            ox.Quad(obligation, ox.NamedNode(BP + "reportRecipient"), ox.NamedNode(BINH_THUAN_UBND), province),
+            ox.Quad(obligation, ox.NamedNode(BP + "dueDate"), ox.Literal(due.isoformat(), datatype=xsd_date), province),
+        ]
+    )
+    found = [d for d in deadlines(view, range(2026, 2027)) if d.obligation == obligation.value]
+    assert [(d.due, d.once) for d in found] == [(due, True)]
+    assert [p.iri for p in found[0].routed_to] == [LAM_DONG_UBND]
+    assert [p.iri for p in found[0].missing] == [BINH_THUAN_NRE] and not found[0].example_data
+    assert found[0].status(date(2026, 4, 1)) == "overdue"
+    view.data.extend(
+        [
+            ox.Quad(report, RDF_TYPE, ox.NamedNode(BP + "ProgressReport"), examples),
+            ox.Quad(report, ox.NamedNode(BP + "reportOn"), ox.NamedNode(BINH_THUAN_2025), examples),
+            ox.Quad(report, ox.NamedNode(BP + "reportingYear"), ox.Literal(2026), examples),
+            ox.Quad(report, ox.NamedNode(BP + "submittedBy"), ox.NamedNode(now[0]), examples),
+        ]
+    )
+    met = next(d for d in deadlines(view, range(2026, 2027)) if d.obligation == obligation.value)
+    assert met.missing == () and met.status(date(2026, 4, 1)) == "met" and met.example_data
+
+
+def test_a_year_before_every_plan_has_no_deadline_over_http(http, store):
+    periods = plan_periods(store)
+    before = min(first for first, _ in periods.values() if first is not None) - 1
+    assert not expected_deadlines(store, range(before, before + 1))
+    answer = http.get("/calendar", params={"year": before, "format": "json"}).json()
+    assert answer["deadlines"] == []
+    assert "Không có hạn báo cáo nào." in http.get("/calendar", params={"year": before}).text
+
+
+# -- the page lists the overdue deadlines with who has not reported -------------------------------
+
+
+def test_the_page_marks_every_overdue_deadline_with_the_agencies_missing(http):
+    params = {"year": date.today().year - 1, "years": 2}  # last year's deadlines have all passed
+    answer = http.get("/calendar", params={**params, "format": "json"}).json()
+    overdue = [d for d in answer["deadlines"] if d["status"] == "overdue"]
+    assert overdue
+    page = http.get("/calendar", params=params).text
+    rows = re.findall(r'<tr class="overdue">(.*?)</tr>', page, re.DOTALL)
+    assert len(rows) == len(overdue)
+    for row, item in zip(rows, overdue, strict=True):  # both in date order
+        assert f'<time datetime="{item["due"]}">' in row
+        assert f'href="{item["obligation"].removeprefix(BASE.rstrip("/"))}"' in row
+        not_reported = re.search(r"chưa báo cáo: (.*?)</small>", row, re.DOTALL)
+        linked = re.findall(r'href="([^"]+)"', not_reported.group(1)) if not_reported else []
+        assert linked == [p["iri"].removeprefix(BASE.rstrip("/")) for p in item["missing"]]

@@ -28,6 +28,7 @@ BASE = "https://w3id.org/vn-bioplan/"
 LANG_SON = "lang-son/ubnd/kh/2025/de-an-1639"
 BINH_THUAN = "binh-thuan/ubnd/kh/2025/2025-02-26"
 QUANG_NGAI = "quang-ngai/ubnd/kh/de-an-1600"
+BAC_GIANG = "bac-giang/btvtu/kh/nq-36"  # one-off due dates, no example reports
 EXAMPLE_PLANS = (LANG_SON, BINH_THUAN)
 PS = BASE + "def/progress-status/"
 QN_AGRICULTURE_NOW = BASE + "id/org/quang-ngai-2025/so-nong-nghiep-va-moi-truong"
@@ -236,36 +237,72 @@ def test_missing_names_the_agencies_the_plan_gives_when_they_changed(http):
         assert districts in named[agency]
 
 
-@pytest.mark.parametrize("key", EXAMPLE_PLANS)
-def test_overdue_obligations_are_past_deadlines_without_every_report(http, key):
-    plan = plan_iri(key)
+def plan_years(http, plan: str) -> range:
+    """The plan's period up to this year: from the year it was issued (or its earliest date) to
+    its latest end year."""
+    row = select(
+        http,
+        f"""SELECT (MIN(?d) AS ?first) (MAX(?end) AS ?last) WHERE {{
+              <{plan}> eli:date_document|bp:dateEarliest ?d ; dct:temporal/bp:endYear ?end }}""",
+    )[0]
+    return range(int(row["first"][:4]), min(int(row["last"]), date.today().year) + 1)
+
+
+def expected_overdue(http, plan: str) -> dict[tuple[str, str], set[str]]:
+    """(obligation, due date) -> today's holders of the obliged agencies with no report for its
+    year: every yearly date of the plan's period and every one-off date, before today."""
     obligations = select(
         http,
-        f"""SELECT ?o ?month ?day ?a WHERE {{
-              ?o bp:obligationOf <{plan}> ; bp:reportingAgency ?a ;
-                 bp:schedule [ schema:byMonth ?month ; schema:byMonthDay ?day ] .
+        f"""SELECT ?o ?month ?day ?due ?a WHERE {{
+              ?o bp:obligationOf <{plan}> ; bp:reportingAgency ?a .
+              {{ ?o bp:schedule [ schema:byMonth ?month ; schema:byMonthDay ?day ] }} UNION {{ ?o bp:dueDate ?due }}
             }}""",
     )
     today = date.today()
+    dates = set()
+    for row in obligations:
+        if "due" in row:
+            dates.add((row["o"], date.fromisoformat(row["due"])))
+        else:
+            dates |= {(row["o"], date(y, int(row["month"]), int(row["day"]))) for y in plan_years(http, plan)}
     expected = {}
-    for year in range(2025, today.year + 1):
+    for o, due in sorted(dates):
+        if due >= today:
+            continue
         done = set()
         for r in select(
             http,
-            f"""SELECT ?a WHERE {{ ?r bp:reportOn <{plan}> ; bp:reportingYear {year} ; bp:submittedBy ?a .
+            f"""SELECT ?a WHERE {{ ?r bp:reportOn <{plan}> ; bp:reportingYear {due.year} ; bp:submittedBy ?a .
                   FILTER NOT EXISTS {{ ?r dct:isReplacedBy ?x }} }}""",
         ):
             done |= {r["a"]} | {now for _, now in holders_today(http, {r["a"]})}
-        for o in {r["o"] for r in obligations}:
-            mine = [r for r in obligations if r["o"] == o]
-            due = date(year, int(mine[0]["month"]), int(mine[0]["day"]))
-            if due >= today:
-                continue
-            owing = {now for _, now in holders_today(http, {r["a"] for r in mine})}
-            if owing - done:
-                expected[(o, due.isoformat())] = owing - done
+        owing = {now for _, now in holders_today(http, {r["a"] for r in obligations if r["o"] == o})}
+        if owing - done:
+            expected[(o, due.isoformat())] = owing - done
+    return expected
+
+
+def local(iri: str) -> str:
+    return iri.removeprefix(BASE.rstrip("/"))
+
+
+@pytest.mark.parametrize("key", [*EXAMPLE_PLANS, BAC_GIANG])
+def test_overdue_obligations_are_past_deadlines_without_every_report(http, key):
+    expected = expected_overdue(http, plan_iri(key))
+    assert expected, "a past deadline with a report missing"
     data = dashboard_json(http, key)
     assert {(o["obligation"], o["due"]): set(o["missing"]) for o in data["overdue"]} == expected
+    # The page's overdue section lists the same: each deadline's date, obligation and who owes it.
+    html = http.get(f"/dashboard/{key}").text
+    section = html.split('<section id="overdue"', 1)[1].split("</section>", 1)[0]
+    rows = re.findall(r"<tr>\s*<td class=\"when\">(.*?)</tr>", section, re.DOTALL)
+    shown = {}
+    for row in rows:
+        due = re.search(r'<time datetime="([^"]+)">', row).group(1)
+        links = re.findall(r'href="([^"?]+)', row)
+        shown[(links[0], due)] = set(links[1:])
+    assert shown == {(local(o), due): {local(a) for a in owing} for (o, due), owing in expected.items()}
+    assert "overdue-none" not in section
 
 
 def test_late_reports_are_marked(http):

@@ -271,3 +271,29 @@ def test_the_banner_stylesheet_is_served(demo_url):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
     assert ".example-data" in response.text
+
+
+EXAMPLE_REPORTS_COUNTED = """
+PREFIX bp: <https://w3id.org/vn-bioplan/def/bioplan#>
+SELECT DISTINCT ?plan ?year WHERE {
+  GRAPH <https://w3id.org/vn-bioplan/graph/examples> { ?report a bp:ProgressReport ; bp:reportOn ?plan ; bp:reportingYear ?year }
+}
+"""
+
+
+@pytest.mark.parametrize("province", ["lang-son", "quang-ngai"])
+def test_the_calendar_says_which_statuses_come_from_example_reports(demo_url, demo_store, province):
+    """A deadline met or overdue by the example reports is flagged, in JSON and under the banner in
+    HTML; a province no example report is about shows neither."""
+    reported = {(r["plan"], int(r["year"])) for r in select(demo_store, EXAMPLE_REPORTS_COUNTED)}
+    params = {"province": province, "year": 2025, "years": 2}
+    listed = httpx.get(demo_url + "/calendar", params={**params, "format": "json"}, timeout=30).json()
+    flagged = {(d["plan"]["iri"], int(d["due"][:4])) for d in listed["deadlines"] if d["example_data"]}
+    assert flagged <= reported, "only deadlines of plans and years with example reports are flagged"
+    assert listed["example_data"] is bool(flagged)
+    assert bool(flagged) is (province == "lang-son"), listed["deadlines"]
+    for lang, text in (("vi", "Dữ liệu ví dụ"), ("en", "Example data")):
+        page = httpx.get(demo_url + "/calendar", params={**params, "lang": lang}, timeout=30)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        html5rdf.HTMLParser(strict=True).parse(page.text)
+        assert (BANNER in page.text) is bool(flagged) and (text in page.text) is bool(flagged)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bioplan import layout
+from bioplan.namespaces import sparql_prologue
 from bioplan.query import execute
 from bioplan.stored_queries import all_queries
 
@@ -111,3 +112,65 @@ def test_cooperating_agencies_in_more_than_one_plan(store):
 
 def test_query_files_are_the_single_source():
     assert {p.stem for p in layout.QUERIES_DIR.glob("*.rq")} == set(QUERIES)
+
+
+# -- reporting obligations: every one in the data, with whoever must report -------------------
+
+IN_DATA = """SELECT ?obligation ?plan ?province ?agency ?recipient ?month ?day ?dueDate WHERE {
+  ?obligation a bp:ReportingObligation ; bp:obligationOf ?plan .
+  OPTIONAL { ?plan eli:jurisdiction ?province }
+  OPTIONAL { ?obligation bp:reportingAgency ?agency }
+  OPTIONAL { ?obligation bp:reportRecipient ?recipient }
+  OPTIONAL { ?obligation bp:schedule [ schema:byMonth ?month ; schema:byMonthDay ?day ] }
+  OPTIONAL { ?obligation bp:dueDate ?dueDate }
+}"""
+FACETS = ("plan", "province", "agency", "recipient", "month", "day", "dueDate")
+
+
+def solutions(results) -> list[dict[str, str]]:
+    names = [v.value for v in results.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in results]
+
+
+def by_obligation(rows: list[dict]) -> dict[str, dict[str, set[str]]]:
+    """obligation -> facet -> its values, as text (a plain JSON row has numbers as numbers)."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        facets = found.setdefault(row["obligation"], {f: set() for f in FACETS})
+        for facet in FACETS:
+            if row.get(facet) is not None:
+                facets[facet].add(str(row[facet]))
+    return found
+
+
+def in_data(store) -> dict[str, dict[str, set[str]]]:
+    """Every obligation, read with a query of its own, not the stored one."""
+    found = by_obligation(solutions(store.query(sparql_prologue() + IN_DATA)))
+    assert found and all(f["agency"] for f in found.values())
+    return found
+
+
+def stored_answer(store, **params) -> dict[str, dict[str, set[str]]]:
+    query = QUERIES["reporting-obligations"]
+    return by_obligation(solutions(execute(store, query.text, query.bindings(params))))
+
+
+def test_reporting_obligations_are_every_obligation_with_its_obliged_agencies(store):
+    expected = in_data(store)
+    assert stored_answer(store) == expected
+    # Those the older query drops are here: no deadline text needed, unscheduled ones included.
+    assert {o for o, f in expected.items() if not f["month"] and not f["dueDate"]}
+    lang_son = ID + "area/lang-son"
+    assert stored_answer(store, province=lang_son) == {o: f for o, f in expected.items() if lang_son in f["province"]}
+    plan = min(p for facets in expected.values() for p in facets["plan"])
+    assert stored_answer(store, plan=plan) == {o: f for o, f in expected.items() if plan in f["plan"]}
+
+
+def test_reporting_obligations_over_http_match_the_data(http, store):
+    expected = in_data(store)
+    response = http.get("/queries/reporting-obligations.json")
+    assert response.status_code == 200, response.text
+    assert by_obligation(response.json()["rows"]) == expected
+    bac_giang = ID + "area/bac-giang"
+    rows = http.get("/queries/reporting-obligations.json", params={"province": bac_giang}).json()["rows"]
+    assert by_obligation(rows) == {o: f for o, f in expected.items() if bac_giang in f["province"]}

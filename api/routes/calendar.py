@@ -60,12 +60,15 @@ async def calendar_page(
 ) -> Response:
     found = await _deadlines(request, year, years, province, agency)
     today = date.today()
+    # A status drawn from the example reports is not official: the page carries the banner.
+    example_data = any(d.example_data for d in found)
     accept = request.headers.get("accept", "")
     if format == "json" or (format is None and "application/json" in accept and "text/html" not in accept):
         return JSONResponse(
             {
                 "today": today.isoformat(),
                 "years": [y for y in _years(year, years)],
+                "example_data": example_data,
                 "deadlines": [_as_json(d, today) for d in found],
             },
             headers={"Vary": "Accept"},
@@ -77,6 +80,7 @@ async def calendar_page(
         "today": today,
         "years": _years(year, years),
         "province": province,
+        "example_data": example_data,
         "href": lambda iri: href(iri, (services.settings.base_iri,), lang),
         "json_url": url_with(request, format="json"),
         "ics_url": "/calendar.ics" + (f"?{request.url.query}" if request.url.query else ""),

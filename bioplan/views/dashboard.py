@@ -14,8 +14,9 @@ What the numbers count:
   agencies of its items, each taken as whoever holds its functions today (bioplan/succession.py);
   an agency has reported for a year when it, or an agency it succeeded, has a current report on
   the plan for that year;
-- an overdue obligation: a scheduled deadline (bioplan/calendar.py) of the plan, in its period,
-  before today, for which one of the obliged agencies has not reported for the deadline's year.
+- an overdue obligation: a deadline (bioplan/calendar.py: yearly, or a one-off due date) of the
+  plan, in its period, before today, for which one of the obliged agencies has not reported for
+  the deadline's year.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
+from bioplan.periods import plan_periods
 from bioplan.views.common import Link, iri_ref, rows, value
 
 EXAMPLES_GRAPH = graph_iri("examples")
@@ -34,17 +35,10 @@ def _current(plan: str | None) -> str:
 
 
 def plan_period(store, plan: str) -> tuple[int | None, int | None]:
-    """(first year, last year): the year it was issued (or its earliest date) to its latest end year."""
-    found = rows(
-        store,
-        f"""SELECT (MIN(YEAR(COALESCE(?d, ?e))) AS ?first) (MAX(?end) AS ?last) WHERE {{
-              VALUES ?plan {{ {iri_ref(plan)} }}
-              OPTIONAL {{ ?plan eli:date_document ?d }} OPTIONAL {{ ?plan bp:dateEarliest ?e }}
-              OPTIONAL {{ ?plan dct:temporal/bp:endYear ?end }}
-            }}""",
-    )[0]
-    first, last = value(found["first"]), value(found["last"])
-    return (int(first) if first else None, int(last) if last else None)
+    """(first year, last year): the year it was issued (or its earliest date) to its latest end
+    year, read as the calendar reads it (bioplan/periods.py)."""
+    period = plan_periods(store, [plan])[plan]
+    return (period.first, period.last)
 
 
 @dataclass(frozen=True)
