@@ -48,7 +48,9 @@ class TaskEntry:
     item: str
     status: str  # a status IRI (a bare slug is read as a concept of the progress-status scheme)
     narrative: tuple[tuple[str, str], ...] = ()  # (language, text)
-    evidence: tuple[str, ...] = ()
+    # Links; text that is no link (a literal of a graph body, a JSON string that is no absolute IRI)
+    # is kept as text, for the shapes to refuse (evidence must be a link), never made into an IRI.
+    evidence: tuple[str | ox.Literal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def from_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Submission:
                 item=_one(objects(part, "progressOf"), "bp:progressOf per task").value,
                 status=_one(objects(part, "status"), "bp:status per task").value,
                 narrative=tuple((n.language or "", n.value) for n in objects(part, "narrative")),
-                evidence=tuple(e.value for e in objects(part, "evidence")),
+                evidence=tuple(_evidence_term(e) for e in objects(part, "evidence")),
             )
         )
     indicators = []
@@ -156,6 +158,14 @@ def from_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Submission:
         tasks=tuple(tasks),
         indicators=tuple(indicators),
     )
+
+
+def _evidence_term(term: ox.Term) -> str | ox.Literal:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term
+    raise BadSubmission("bp:evidence must be a link (an IRI), not a blank node")
 
 
 def _decimal(text: str) -> Decimal:
@@ -198,6 +208,18 @@ def _node(iri: str, what: str) -> ox.NamedNode:
         return ox.NamedNode(nfc(iri))
     except ValueError as error:
         raise BadSubmission(f"{what} must be an absolute IRI, not {iri!r}") from error
+
+
+def _evidence(link: str | ox.Literal) -> ox.NamedNode | ox.Literal:
+    """A link as an IRI; text (or a string that is no absolute IRI) as a literal, which the shapes refuse."""
+    if isinstance(link, ox.Literal):
+        if link.language:
+            return ox.Literal(nfc(link.value), language=link.language)
+        return ox.Literal(nfc(link.value), datatype=link.datatype)
+    try:
+        return ox.NamedNode(nfc(link))
+    except ValueError:
+        return ox.Literal(nfc(link.strip()))
 
 
 def _segment(iri: str) -> str:
@@ -262,7 +284,7 @@ def report_triples(submission: Submission, context: _Context) -> list[ox.Triple]
         for language, text in task.narrative:
             literal = ox.Literal(nfc(text.strip()), language=language) if language else ox.Literal(nfc(text.strip()))
             triples.append(ox.Triple(part, bp("narrative"), literal))
-        triples += [ox.Triple(part, bp("evidence"), _node(link, "evidence")) for link in task.evidence]
+        triples += [ox.Triple(part, bp("evidence"), _evidence(link)) for link in task.evidence]
     for indicator in submission.indicators:
         value = ox.NamedNode(f"{context.report}/value/{_segment(indicator.target)}")
         triples += [

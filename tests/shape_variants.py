@@ -362,7 +362,7 @@ BASE_TTL = f"""
     bp:evidence <https://example.org/evidence/1> .
 
 <{VALUE}> a bp:IndicatorValue ;
-    bp:valueFor <{TARGET}> ; schema:value 3 ; schema:unitCode "C62" .
+    bp:valueFor <{TARGET}> ; schema:value 3 ; schema:unitCode "P1" .
 """
 
 
@@ -482,7 +482,12 @@ VIOLATIONS: list[Variant] = [
     ),
     Variant("value-without-target", "IndicatorValue-target", _drop(VALUE, "bp:valueFor")),
     Variant("value-as-text", "IndicatorValue-value", _replace(VALUE, "schema:value", "3", '"ba"')),
-    Variant("value-in-no-unit", "IndicatorValue-unit", _replace(VALUE, "schema:unitCode", '"C62"', '"doanh nghiệp"')),
+    Variant("value-in-no-unit", "IndicatorValue-unit", _replace(VALUE, "schema:unitCode", '"P1"', '"doanh nghiệp"')),
+    Variant(
+        "value-in-another-unit",
+        "IndicatorUnitOfTargetRule",  # the target is in percent (P1); tonnes is a unit code, but not its unit
+        _replace(VALUE, "schema:unitCode", '"P1"', '"TNE"'),
+    ),
     Variant(
         "value-for-a-national-target",
         "IndicatorOfReportedPlanRule",

@@ -12,6 +12,7 @@ import json
 from datetime import UTC, date, datetime
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from api_server import running_server
 
@@ -35,6 +36,23 @@ DEPT_NAE = ID + "org/lang-son/so-nong-nghiep-va-moi-truong"  # leads v-2-2, foca
 BT_PLAN = ID + "doc/binh-thuan/ubnd/kh/2025/2025-02-26"
 LANG_SON = graph_iri("lang-son")
 PS = "https://w3id.org/vn-bioplan/def/progress-status/"
+SCHEMA = "https://schema.org/"
+
+
+def stated_unit(target: str) -> str:
+    """The unit code the Lạng Sơn data states for a target: the unit its reported values must be in."""
+    units = {
+        quad.object.value
+        for path in sorted((layout.DATA_DIR / "provinces" / "lang-son").glob("*.ttl"))
+        for quad in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+        if quad.subject == ox.NamedNode(target) and quad.predicate == ox.NamedNode(SCHEMA + "unitCode")
+    }
+    assert len(units) == 1, f"the data should state one unit code for {target}: {units}"
+    return units.pop()
+
+
+TARGET_UNIT = stated_unit(TARGET)
+WRONG_UNIT = "TNE"  # a code of the shapes' list (tonnes), but not the target's unit
 
 
 def province_files():
@@ -89,7 +107,7 @@ def report(year: int, agency: str = DEPT_ST, **changes) -> dict:
             },
             {"task": ITEM + "v-3-2", "status": "not-started", "narrative": {"vi": "Chưa bố trí kinh phí."}},
         ],
-        "indicators": [{"target": TARGET, "value": 3, "unit": "C62"}],
+        "indicators": [{"target": TARGET, "value": 3, "unit": TARGET_UNIT}],
     }
     body.update(changes)
     return body
@@ -148,7 +166,7 @@ def test_a_json_report_is_stored_in_the_province_graph_with_who_and_when(http, s
     value = select(
         store, f"SELECT ?v ?u WHERE {{ <{receipt['report']}/value/1> schema:value ?v ; schema:unitCode ?u }}"
     )
-    assert value == [{"v": "3", "u": "C62"}]
+    assert value == [{"v": "3", "u": TARGET_UNIT}]
     # The report's IRI is dereferenceable like every other.
     page = http.get(response.headers["location"], follow_redirects=True, headers={"accept": "text/turtle"})
     assert page.status_code == 200 and "bp:ProgressReport" in page.text
@@ -163,7 +181,7 @@ def test_a_report_in_turtle_or_json_ld_reads_like_the_json_one(http, server):
         [] a bp:ProgressReport ; bp:reportOn <{PLAN}> ; bp:submittedBy <{DEPT_NAE}> ; bp:reportingYear {year} ;
            bp:hasTaskProgress [ bp:progressOf <{ITEM}v-2-2> ; bp:status <{PS}completed> ;
                                 bp:narrative "Hoàn thành rà soát cơ chế hỗ trợ."@vi ] ;
-           bp:hasIndicatorValue [ bp:valueFor <{TARGET}> ; schema:value 4 ; schema:unitCode "C62" ] .
+           bp:hasIndicatorValue [ bp:valueFor <{TARGET}> ; schema:value 4 ; schema:unitCode "{TARGET_UNIT}" ] .
     """
     response = http.post(
         "/reports", content=turtle.encode(), headers={**bearer(lang_son), "content-type": "text/turtle"}
@@ -322,6 +340,14 @@ REFUSALS = {
         {"indicators": [{"target": TARGET, "value": 3, "unit": "doanh nghiệp"}]},
         {"IndicatorValue-unit"},
     ),
+    "unit not the target's": (
+        {"indicators": [{"target": TARGET, "value": 3, "unit": WRONG_UNIT}]},
+        {"IndicatorUnitOfTargetRule"},
+    ),
+    "evidence as text, not a link": (
+        {"tasks": [{**_task("v-3-1", "completed"), "evidence": ["Công văn số 12/SKHCN-QLKH"]}]},
+        {"TaskProgress-evidence"},
+    ),
     "target of another plan": (
         {"indicators": [{"target": BT_PLAN + "/target/1", "value": 3}]},
         {"IndicatorOfReportedPlanRule", "IndicatorValue-target"},
@@ -375,6 +401,134 @@ def test_a_turtle_report_with_a_mistyped_value_and_no_vietnamese_narrative_is_re
     )
     assert response.status_code == 422 and "sh:ValidationReport" in response.text
     assert graph_etag(http) == before
+
+
+def _results(response: httpx.Response) -> list[dict]:
+    return response.json()["error"]["details"]["results"]
+
+
+def test_a_value_not_in_the_targets_unit_is_refused_and_the_rule_says_why(http, server):
+    """The unit is a code of the shapes' list but not the one the target states: the unit rule alone
+    refuses it, naming the value's unit; nothing is converted and nothing stored."""
+    _, store, lang_son, _ = server
+    assert WRONG_UNIT != TARGET_UNIT
+    year = date.today().year
+    before, history = graph_etag(http), reports_of(store, DEPT_ST, year)
+    body = report(year, indicators=[{"target": TARGET, "value": 3, "unit": WRONG_UNIT}])
+    response = http.post("/reports", json=body, headers=bearer(lang_son))
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "invalid-write"
+    assert _shapes_named(response) == {"IndicatorUnitOfTargetRule"}
+    (result,) = _results(response)
+    assert result["focusNode"].endswith("/value/" + TARGET.rsplit("/", 1)[-1])
+    assert result["path"] == SCHEMA + "unitCode" and WRONG_UNIT in result["value"]
+    assert "unit" in result["message"]["en"] and "đơn vị" in result["message"]["vi"]
+    assert graph_etag(http) == before and reports_of(store, DEPT_ST, year) == history
+
+
+def _turtle_report(task: str, value: str = "") -> bytes:
+    """A Turtle report by DEPT_ST for this year with one task (and one indicator value), as given."""
+    indicator = f"; bp:hasIndicatorValue [ {value} ]" if value else ""
+    return f"""
+        @prefix bp: <https://w3id.org/vn-bioplan/def/bioplan#> .
+        @prefix schema: <https://schema.org/> .
+        [] a bp:ProgressReport ; bp:reportOn <{PLAN}> ; bp:submittedBy <{DEPT_ST}> ;
+           bp:reportingYear {date.today().year} ; bp:hasTaskProgress [ {task} ] {indicator} .
+    """.encode()
+
+
+RDF_REFUSALS = {
+    # name: (content type, body, error code, the rule named (invalid-write) or words of the message)
+    "evidence as a literal, not a link": (
+        "text/turtle",
+        _turtle_report(
+            f'bp:progressOf <{ITEM}v-3-4> ; bp:status <{PS}completed> ; bp:narrative "Xong."@vi ; '
+            'bp:evidence "https://example.org/bao-cao/2025/1"'
+        ),
+        "invalid-write",
+        "TaskProgress-evidence",
+    ),
+    "status given twice": (
+        "text/turtle",
+        _turtle_report(
+            f'bp:progressOf <{ITEM}v-3-4> ; bp:status <{PS}completed> , <{PS}delayed> ; bp:narrative "Xong."@vi'
+        ),
+        "invalid-report",
+        "bp:status",
+    ),
+    "status given twice, in JSON-LD": (
+        "application/ld+json",
+        json.dumps(
+            {
+                "@context": {"bp": "https://w3id.org/vn-bioplan/def/bioplan#"},
+                "@type": "bp:ProgressReport",
+                "bp:reportOn": {"@id": PLAN},
+                "bp:submittedBy": {"@id": DEPT_ST},
+                "bp:reportingYear": date.today().year,
+                "bp:hasTaskProgress": {
+                    "bp:progressOf": {"@id": ITEM + "v-3-4"},
+                    "bp:status": [{"@id": PS + "completed"}, {"@id": PS + "delayed"}],
+                    "bp:narrative": {"@value": "Xong.", "@language": "vi"},
+                },
+            }
+        ).encode(),
+        "invalid-report",
+        "bp:status",
+    ),
+    "value in another unit than the target's": (
+        "text/turtle",
+        _turtle_report(
+            f'bp:progressOf <{ITEM}v-3-4> ; bp:status <{PS}completed> ; bp:narrative "Xong."@vi',
+            f'bp:valueFor <{TARGET}> ; schema:value 3 ; schema:unitCode "{WRONG_UNIT}"',
+        ),
+        "invalid-write",
+        "IndicatorUnitOfTargetRule",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", RDF_REFUSALS)
+def test_a_graph_report_the_model_refuses_is_422_and_stores_nothing(http, server, name):
+    _, _, lang_son, _ = server
+    content_type, body, code, named = RDF_REFUSALS[name]
+    before = graph_etag(http)
+    response = http.post("/reports", content=body, headers={**bearer(lang_son), "content-type": content_type})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == code
+    if code == "invalid-write":
+        assert named in _shapes_named(response), _shapes_named(response)
+    else:
+        assert named in response.json()["error"]["message"]
+    assert graph_etag(http) == before
+
+
+def test_a_second_current_report_is_refused_by_the_shapes(http, server, monkeypatch):
+    """The server makes a resubmission replace the current report; should it fail to (here it is made
+    to forget the current one), the shapes refuse the second current report: 422, nothing stored."""
+    _, store, lang_son, _ = server
+    year = date.today().year
+    agency = ID + "org/lang-son/so-y-te"  # implements v-7-1
+    first = http.post(
+        "/reports", json=report(year, agency, tasks=[_task("v-7-1", "in-progress")]), headers=bearer(lang_son)
+    )
+    assert first.status_code == 201, first.text
+    history = reports_of(store, agency, year)
+    assert history == [{"report": first.json()["report"]}]
+    earlier = ReportService._earlier
+
+    def forgetting_the_current_report(self, graph, submission):
+        count, _ = earlier(self, graph, submission)
+        return count, None
+
+    monkeypatch.setattr(ReportService, "_earlier", forgetting_the_current_report)
+    before = graph_etag(http)
+    second = http.post(
+        "/reports", json=report(year, agency, tasks=[_task("v-7-1", "completed")]), headers=bearer(lang_son)
+    )
+    assert second.status_code == 422, second.text
+    assert second.json()["error"]["code"] == "invalid-write"
+    assert "ReportCurrentRule" in _shapes_named(second)
+    assert graph_etag(http) == before and reports_of(store, agency, year) == history
 
 
 BAD_BODIES = {
@@ -460,7 +614,7 @@ def test_the_core_refuses_what_the_shapes_refuse(tmp_path):
             DEPT_ST,
             2025,
             (TaskEntry(ITEM + "v-3-3", "finished", (("vi", "x"),)),),
-            (IndicatorEntry(TARGET, 1, "C62"),),
+            (IndicatorEntry(TARGET, 1, TARGET_UNIT),),
         )
         with pytest.raises(InvalidWrite):
             service.submit(Principal("tester", None), bad)

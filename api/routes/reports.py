@@ -54,7 +54,10 @@ class IndicatorValueIn(BaseModel):
     target: IRI = Field(description="The IRI of the plan's quantified target whose indicator is measured.")
     value: Decimal = Field(description="The value of the indicator in the reporting year.", examples=[12])
     unit: str = Field(
-        "C62", description='A UN/CEFACT unit code: "C62" a count, "P1" percent, "TNE" tonnes, "HAR" hectares, ...'
+        "C62",
+        description='A UN/CEFACT unit code: "C62" a count, "P1" percent, "TNE" tonnes, "HAR" hectares, ... '
+        "When the target states a unit code (schema:unitCode), the value is in that unit, or a count (C62) "
+        'for a change in percent ("at least 10% more enterprises"): values are not converted.',
     )
 
 
