@@ -420,3 +420,22 @@ def test_a_task_page_shows_its_original_lead_agency_and_who_leads_now(http, stor
     )
     unchanged = lang_son[0]["t"].value.removeprefix("https://w3id.org/vn-bioplan/id/")
     assert 'class="lead-now"' not in http.get(f"/doc/{unchanged}", headers={"accept": "text/html"}).text
+
+
+@pytest.mark.parametrize(
+    ("agency", "lang", "into", "successor_says"),
+    [
+        ("org/binh-thuan/so-tai-nguyen-va-moi-truong", "vi", "hợp nhất vào", "hợp nhất từ"),
+        ("org/binh-thuan/so-tai-nguyen-va-moi-truong", "en", "merged into", "merged from"),
+        ("org/quang-ngai/ubnd-cac-huyen-thi-xa-thanh-pho", "en", "functions passed to", "took over functions of"),
+    ],
+)
+def test_the_agency_page_words_the_change_by_its_kind(http, store, agency, lang, into, successor_says):
+    """A merger reads "merged into X", a transfer of functions "functions passed to X"; the page of
+    each X says the converse."""
+    page = http.get(f"/doc/{agency}", params={"lang": lang}, headers={"accept": "text/html"}).text
+    changes = page.split('class="changes"')[1].split("</ul>")[0]
+    assert into in " ".join(changes.split())
+    first = next(r["to"] for r in core_rows(store, agency) if r["from"] == ID + agency).removeprefix(ID)
+    successor = http.get(f"/doc/{first}", params={"lang": lang}, headers={"accept": "text/html"}).text
+    assert successor_says in " ".join(successor.split('class="changes"')[1].split("</ul>")[0].split())
