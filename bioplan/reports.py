@@ -107,6 +107,14 @@ def _one(values: list[ox.Term], what: str) -> ox.Term:
     return values[0]
 
 
+def _iri(term: ox.Term, what: str) -> str:
+    """A link the model needs as an IRI; a literal or blank node there is refused, never made an IRI."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    shown = f"the literal {term.value!r}" if isinstance(term, ox.Literal) else "a blank node"
+    raise BadSubmission(f"{what} must be an IRI, not {shown}")
+
+
 def from_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Submission:
     """The report described by a graph (JSON-LD or Turtle), in the terms of the report model.
 
@@ -134,8 +142,8 @@ def from_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Submission:
     for part in objects(report, "hasTaskProgress"):
         tasks.append(
             TaskEntry(
-                item=_one(objects(part, "progressOf"), "bp:progressOf per task").value,
-                status=_one(objects(part, "status"), "bp:status per task").value,
+                item=_iri(_one(objects(part, "progressOf"), "bp:progressOf per task"), "bp:progressOf"),
+                status=_iri(_one(objects(part, "status"), "bp:status per task"), "bp:status"),
                 narrative=tuple((n.language or "", n.value) for n in objects(part, "narrative")),
                 evidence=tuple(_evidence_term(e) for e in objects(part, "evidence")),
             )
@@ -146,14 +154,14 @@ def from_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Submission:
         unit = _one(objects(value, "unitCode", _SCHEMA), "schema:unitCode per indicator value")
         indicators.append(
             IndicatorEntry(
-                target=_one(objects(value, "valueFor"), "bp:valueFor per indicator value").value,
+                target=_iri(_one(objects(value, "valueFor"), "bp:valueFor per indicator value"), "bp:valueFor"),
                 value=_decimal(number.value),
                 unit=unit.value,
             )
         )
     return Submission(
-        plan=_one(objects(report, "reportOn"), "bp:reportOn").value,
-        agency=_one(objects(report, "submittedBy"), "bp:submittedBy").value,
+        plan=_iri(_one(objects(report, "reportOn"), "bp:reportOn"), "bp:reportOn"),
+        agency=_iri(_one(objects(report, "submittedBy"), "bp:submittedBy"), "bp:submittedBy"),
         year=year_value,
         tasks=tuple(tasks),
         indicators=tuple(indicators),

@@ -448,6 +448,27 @@ RDF_REFUSALS = {
         "invalid-write",
         "TaskProgress-evidence",
     ),
+    "status as a literal, not a concept": (
+        "text/turtle",
+        _turtle_report(f'bp:progressOf <{ITEM}v-3-4> ; bp:status "completed" ; bp:narrative "Xong."@vi'),
+        "invalid-report",
+        "bp:status must be an IRI",
+    ),
+    "task as a literal, not an item": (
+        "text/turtle",
+        _turtle_report(f'bp:progressOf "{ITEM}v-3-4" ; bp:status <{PS}completed> ; bp:narrative "Xong."@vi'),
+        "invalid-report",
+        "bp:progressOf must be an IRI",
+    ),
+    "target as a literal": (
+        "text/turtle",
+        _turtle_report(
+            f'bp:progressOf <{ITEM}v-3-4> ; bp:status <{PS}completed> ; bp:narrative "Xong."@vi',
+            f'bp:valueFor "{TARGET}" ; schema:value 3 ; schema:unitCode "C62"',
+        ),
+        "invalid-report",
+        "bp:valueFor must be an IRI",
+    ),
     "status given twice": (
         "text/turtle",
         _turtle_report(
