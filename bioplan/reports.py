@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -37,6 +37,7 @@ _ORG_BASE = CANONICAL_BASE + "id/org/"
 _NON_PROVINCE_GRAPHS = {graph_iri(name) for name in ("ontology", "national", "provenance", "examples")}
 
 _BP, _RDF, _XSD, _DCT, _SCHEMA = (PREFIXES[p] for p in ("bp", "rdf", "xsd", "dct", "schema"))
+COUNT_UNIT = "C62"  # UN/CEFACT "one": a count, the unit of a value whose target states none
 
 
 class BadSubmission(Exception):
@@ -57,7 +58,7 @@ class TaskEntry:
 class IndicatorEntry:
     target: str
     value: Decimal
-    unit: str
+    unit: str | None  # None: the unit the target states (a count, C62, when it states none)
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,7 @@ class ReportService:
 
     def submit(self, principal: Principal, submission: Submission) -> Receipt:
         issued = self.now()
+        submission = self._with_units(submission)
         with self._lock:  # the submission number and the report it replaces must not race
             graph = self.plan_graph(submission.plan)
             if graph is None:
@@ -394,6 +396,30 @@ class ReportService:
             )
             self.writes.post_graph(principal, graph, report_triples(submission, context))
         return Receipt(context.report, graph, number, issued, current, due, obligation, context.late)
+
+    def _with_units(self, submission: Submission) -> Submission:
+        """Each indicator value given without a unit takes its target's unit; a count (C62) when the
+        target states none or is a change in percent, whose indicator is a count ("at least 10% more
+        enterprises": the value is the number of enterprises), as the shapes read it."""
+        if all(i.unit is not None for i in submission.indicators):
+            return submission
+        indicators = []
+        for indicator in submission.indicators:
+            if indicator.unit is None:
+                target = sparql_term(_node(indicator.target, "target"))
+                stated = self.store.query(
+                    sparql_prologue()
+                    + f"""SELECT ?unit WHERE {{
+                        {target} schema:unitCode ?unit .
+                        FILTER NOT EXISTS {{ {target} bp:comparator ?change
+                            FILTER(?change IN (cmp:increase-at-least, cmp:decrease-at-least)) }}
+                    }} ORDER BY ?unit LIMIT 1""",
+                    union_default_graph=True,
+                )
+                found = [row["unit"].value for row in stated]
+                indicator = replace(indicator, unit=found[0] if found else COUNT_UNIT)
+            indicators.append(indicator)
+        return replace(submission, indicators=tuple(indicators))
 
     def _refuse_without_graph(self, submission: Submission, issued: datetime, principal: Principal) -> None:
         """No province holds the plan: validate the report alone, so the shapes say what is wrong."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import httpx
 import pyoxigraph as ox
@@ -639,5 +640,44 @@ def test_the_core_refuses_what_the_shapes_refuse(tmp_path):
         )
         with pytest.raises(InvalidWrite):
             service.submit(Principal("tester", None), bad)
+    finally:
+        store.close()
+
+
+def test_a_json_value_without_a_unit_takes_the_count_for_a_change_in_percent(http, server):
+    """Lạng Sơn's target/1 is "at least 10% more enterprises": a value sent without a unit is the
+    number of enterprises, a count (C62), as the shapes and the target tracking read it."""
+    _, store, lang_son, _ = server
+    year = date.today().year
+    body = report(year, agency=DEPT_NAE, tasks=[_task("v-2-2", "completed")])
+    body["indicators"] = [{"target": TARGET, "value": 7}]
+    response = http.post("/reports", json=body, headers=bearer(lang_son))
+    assert response.status_code == 201, response.text
+    receipt = response.json()
+    value = select(store, f"SELECT ?u WHERE {{ <{receipt['report']}/value/1> schema:unitCode ?u }}")
+    assert value == [{"u": "C62"}]
+
+
+@pytest.mark.parametrize(
+    ("comparator", "expected"),
+    [("at-least", "P1"), ("increase-at-least", "C62"), (None, "C62")],
+)
+def test_a_value_without_a_unit_takes_the_targets_unit_unless_a_change_in_percent(tmp_path, comparator, expected):
+    """A level target in percent (as Bắc Giang's "at least 10% of GRDP") gives its values its own unit."""
+    target = ox.NamedNode("https://w3id.org/vn-bioplan/id/doc/x/target/1")
+    quads = []
+    if comparator is not None:
+        change = ox.NamedNode(f"https://w3id.org/vn-bioplan/def/comparator/{comparator}")
+        bp = "https://w3id.org/vn-bioplan/def/bioplan#"
+        quads = [
+            ox.Quad(target, ox.NamedNode(bp + "comparator"), change),
+            ox.Quad(target, ox.NamedNode(SCHEMA + "unitCode"), ox.Literal("P1")),
+        ]
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        store.replace_graphs({LANG_SON: quads})
+        service = ReportService(store, writes=None)
+        submission = Submission(PLAN, DEPT_ST, 2026, (), (IndicatorEntry(target.value, Decimal(3), None),))
+        assert service._with_units(submission).indicators[0].unit == expected
     finally:
         store.close()

@@ -53,11 +53,12 @@ class IndicatorValueIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     target: IRI = Field(description="The IRI of the plan's quantified target whose indicator is measured.")
     value: Decimal = Field(description="The value of the indicator in the reporting year.", examples=[12])
-    unit: str = Field(
-        "C62",
+    unit: str | None = Field(
+        None,
         description='A UN/CEFACT unit code: "C62" a count, "P1" percent, "TNE" tonnes, "HAR" hectares, ... '
-        "When the target states a unit code (schema:unitCode), the value is in that unit, or a count (C62) "
-        'for a change in percent ("at least 10% more enterprises"): values are not converted.',
+        "The value is in the target's unit, or a count (C62) for a change in percent (\"at least 10% more "
+        "enterprises\": the number of enterprises); values are not converted. Left out: the target's unit, "
+        "or C62 for a change in percent or a target that states no unit.",
     )
 
 
