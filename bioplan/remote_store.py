@@ -27,7 +27,7 @@ import httpx
 import pyoxigraph as ox
 
 from bioplan.settings import Settings
-from bioplan.sparql_text import replace_graphs_update, sparql_term
+from bioplan.sparql_text import change_graphs_update, replace_graphs_update, sparql_term
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
@@ -270,6 +270,12 @@ class RemoteStore:
         """Atomically replace the content of each named graph; other graphs stay untouched
         (one update, whatever ``atomic`` says: a remote store has one way in)."""
         self.update(replace_graphs_update(graphs))
+
+    def change_graphs(
+        self, replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad], added: Iterable[ox.Quad]
+    ) -> None:
+        """In one update, so in one transaction of the remote store."""
+        self.update(change_graphs_update(replaced, removed, added))
 
     # -- whole graphs ---------------------------------------------------------------------
 

@@ -58,10 +58,35 @@ def sparql_term(term) -> str:
 
 def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Quad]]) -> str:
     """One SPARQL update replacing each graph: one update is one transaction, locally or remotely."""
-    operations = [f"DROP SILENT GRAPH <{name}>" for name in graphs]
+    return change_graphs_update(graphs)
+
+
+def change_graphs_update(
+    replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad] = (), added: Iterable[ox.Quad] = ()
+) -> str:
+    """One SPARQL update (one transaction, locally or remotely) that gives each graph of
+    ``replaced`` that content, and takes ``removed`` out of and puts ``added`` into their graphs.
+    ``removed`` holds no blank node (DELETE DATA cannot name one)."""
+    operations = [f"DROP SILENT GRAPH <{name}>" for name in replaced]
+    if deletions := _data_blocks(_by_graph(removed)):
+        operations.append("DELETE DATA {\n" + deletions + "\n}")
+    inserted = {name: list(quads) for name, quads in replaced.items()}
+    for name, quads in _by_graph(added).items():
+        inserted.setdefault(name, []).extend(quads)
+    operations.append("INSERT DATA {\n" + _data_blocks(inserted) + "\n}")
+    return " ;\n".join(operations)
+
+
+def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    grouped: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        grouped.setdefault(quad.graph_name.value, []).append(quad)
+    return grouped
+
+
+def _data_blocks(graphs: Mapping[str, Iterable[ox.Quad]]) -> str:
     blocks = []
     for name, quads in graphs.items():
         body = "\n".join(f"{sparql_term(q.subject)} {q.predicate} {sparql_term(q.object)} ." for q in quads)
         blocks.append(f"GRAPH <{name}> {{\n{body}\n}}")
-    operations.append("INSERT DATA {\n" + "\n".join(blocks) + "\n}")
-    return " ;\n".join(operations)
+    return "\n".join(blocks)

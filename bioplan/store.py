@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
-from bioplan.sparql_text import replace_graphs_update
+from bioplan.sparql_text import change_graphs_update, replace_graphs_update
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,13 @@ class RdfDocument:
     format: ox.RdfFormat
     graph: str | None
     base_iri: str | None = None
+
+
+@dataclass
+class ScratchCopy:
+    """A throw-away writable copy of a dataset; ``store`` is None once its context has ended."""
+
+    store: ox.Store | None
 
 
 class Store(Protocol):
@@ -36,6 +46,12 @@ class Store(Protocol):
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL 1.1 Update as one transaction."""
+
+    def change_graphs(
+        self, replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad], added: Iterable[ox.Quad]
+    ) -> None:
+        """In one transaction: give each graph of ``replaced`` that content, take out ``removed``
+        (no blank nodes) and put in ``added``; other triples stay untouched."""
 
     def graph_quads(self, graph: str | None) -> list[ox.Quad]:
         """The quads of one named graph (None: the default graph)."""
@@ -95,6 +111,12 @@ class OxigraphStore:
             )
         self._store.flush()
 
+    def change_graphs(
+        self, replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad], added: Iterable[ox.Quad]
+    ) -> None:
+        self._store.update(change_graphs_update(replaced, removed, added))
+        self._store.flush()
+
     def bulk_replace(self, graphs: Iterable[str], documents: Iterable[RdfDocument]) -> None:
         """Replace ``graphs`` with the triples of ``documents``, parsed and written by the bulk
         loader in Rust, as `oxigraph load` does: no Python object per quad, one transaction per
@@ -110,8 +132,21 @@ class OxigraphStore:
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
 
-    def quad_count(self, graph: str) -> int:
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    @contextmanager
+    def checkpoint(self) -> Iterator[ScratchCopy]:
+        """A writable copy of the store as it is now, to try a change on and throw away: a RocksDB
+        checkpoint beside the store (hard links to its immutable files: instant at any size),
+        deleted afterwards. Blank nodes keep their identity, unlike a dump read back."""
+        folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.scratch-", dir=self.path.parent))
+        scratch = None
+        try:
+            self._store.backup(str(folder / "copy"))
+            scratch = ScratchCopy(ox.Store(str(folder / "copy")))
+            yield scratch
+        finally:
+            if scratch is not None:
+                scratch.store = None  # the last reference: the copy closes before its files go
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
         if not self.read_only:

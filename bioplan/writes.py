@@ -24,7 +24,8 @@ import hashlib
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -38,8 +39,9 @@ from bioplan.rdfio import nfc_quad
 from bioplan.settings import Settings
 from bioplan.shacl import validate_store
 from bioplan.sparql_text import _mask, load_sources, service_endpoints
-from bioplan.store import Store
+from bioplan.store import OxigraphStore, ScratchCopy, Store
 from bioplan.text import nfc
+from bioplan.update_targets import written_graphs
 from bioplan.validation import ValidationReport
 
 __all__ = [
@@ -267,6 +269,30 @@ def _graph_term(graph: Graph) -> ox.NamedNode | ox.DefaultGraph:
     return ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
 
 
+def _has_blank_node(term) -> bool:
+    if isinstance(term, ox.BlankNode):
+        return True
+    if isinstance(term, ox.Triple):
+        return any(_has_blank_node(t) for t in (term.subject, term.predicate, term.object))
+    return False
+
+
+def _graph_quads(store: ox.Store, graph: Graph) -> Iterable[ox.Quad]:
+    return store.quads_for_pattern(None, None, None, _graph_term(graph))
+
+
+def _sizes(query: Callable[[str], Iterable]) -> dict[Graph, int]:
+    """The number of triples of each graph that holds any (None: the default graph, not the union)."""
+    sizes: dict[Graph, int] = {
+        row["g"].value: int(row["n"].value)
+        for row in query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    default = int(next(iter(query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    if default:
+        sizes[None] = default
+    return sizes
+
+
 def _quads(graph: Graph, triples: Iterable[ox.Triple]) -> list[ox.Quad]:
     term = _graph_term(graph)
     return [ox.Quad(t.subject, t.predicate, t.object, term) for t in triples]
@@ -399,27 +425,50 @@ class WriteService:
                 "bad-dataset", f"using-graph-uri and using-named-graph-uri take IRIs: {error}"
             ) from error
         _check_syntax(text, base_iri)
-        with self._lock:
-            before = self._dataset()
-            scratch = ox.Store()
-            scratch.extend(q for graph, triples in before.items() for q in _quads(graph, triples))
+        written = written_graphs(text)
+        with self._lock, self._scratch() as copy:
+            scratch = copy.store
             try:
                 scratch.update(text, base_iri=base_iri)
             except SyntaxError as error:
                 raise _query_error(error) from error
             except (OSError, RuntimeError, ValueError) as error:
                 raise UpdateRefused("update-failed", f"the update failed: {error}") from error
-            after: dict[Graph, Triples] = defaultdict(set)
-            for quad in scratch.quads_for_pattern(None, None, None, None):
-                name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
-                after[name].add(quad.triple)
-            return self._apply(principal, before, dict(after), lambda name: after.get(name, set()))
+            # The graphs the text names as written (the others cannot have changed), else every graph.
+            changed = written if written is not None else self._changed_graphs(scratch)
+            before = {graph: self._triples(graph) for graph in changed}
+            after = {graph: {q.triple for q in _graph_quads(scratch, graph)} for graph in changed}
+            # Graphs the update left alone are read from the store, as they stay.
+            return self._apply(
+                principal, before, after, lambda name: after[name] if name in after else self._triples(name)
+            )
 
-    def _dataset(self) -> dict[Graph, Triples]:
-        """Every graph that holds triples, the provenance graph excepted (no update sees it)."""
-        graphs: list[Graph] = [None, *(g for g in self.store.named_graphs() if g != PROVENANCE_GRAPH)]
-        content = {graph: self._triples(graph) for graph in graphs}
-        return {graph: triples for graph, triples in content.items() if triples}
+    @contextmanager
+    def _scratch(self) -> Iterator[ScratchCopy]:
+        """A copy of the dataset an update sees (every graph but the provenance graph) to run it
+        on: the embedded store's checkpoint (instant), else an in-memory copy made one graph at a
+        time (no set of the whole dataset is held)."""
+        if isinstance(self.store, OxigraphStore):
+            with self.store.checkpoint() as copy:
+                copy.store.remove_graph(ox.NamedNode(PROVENANCE_GRAPH))
+                yield copy
+            return
+        copy = ScratchCopy(ox.Store())
+        for graph in [None, *(g for g in self.store.named_graphs() if g != PROVENANCE_GRAPH)]:
+            copy.store.extend(self.store.graph_quads(graph))
+        yield copy
+
+    def _changed_graphs(self, scratch: ox.Store) -> set[Graph]:
+        """Every graph whose content differs in ``scratch``: those whose size changed, and those of
+        the same size missing a triple of the store (same size and nothing missing: the same)."""
+        before = _sizes(lambda sparql: self.store.query(sparql, union_default_graph=False))
+        before.pop(PROVENANCE_GRAPH, None)  # not in the scratch copy: the update does not see it
+        after = _sizes(scratch.query)
+        changed = {g for g in {*before, *after} if before.get(g, 0) != after.get(g, 0)}
+        for graph in set(before) - changed:
+            if any(quad not in scratch for quad in self.store.graph_quads(graph)):
+                changed.add(graph)
+        return changed
 
     # -- checking and committing ----------------------------------------------------------
 
@@ -461,10 +510,24 @@ class WriteService:
         if report is not None and not report.conforms:
             raise InvalidWrite(report)
         named: dict[str, tuple[int, int]] = {g: counts for g, counts in changed.items() if g is not None}
+        # Only the difference is written, with its record in the same transaction (no write without
+        # its record); a graph whose change touches a blank node is written whole (SPARQL's DELETE
+        # DATA cannot name a blank node, and INSERT DATA would make a new one), an emptied one dropped.
+        replaced: dict[str, list[ox.Quad]] = {}
+        removed: list[ox.Quad] = []
+        added: list[ox.Quad] = list(activity_quads(principal.name, named))
+        for graph in named:
+            old, new = before.get(graph, empty), lookup(graph)
+            gone, came = old - new, new - old
+            if not new or any(_has_blank_node(t) for t in (*gone, *came)):  # emptied: dropped
+                replaced[graph] = _quads(graph, new)
+            else:
+                removed += _quads(graph, gone)
+                added += _quads(graph, came)
+        self.store.change_graphs(replaced, removed, added)
+        # The copies (query process, search index) take each changed graph whole.
         writes = {graph: _quads(graph, lookup(graph)) for graph in named}
-        # The record goes in the same transaction as the write: no write without its record.
-        writes[PROVENANCE_GRAPH] = [*self.store.graph_quads(PROVENANCE_GRAPH), *activity_quads(principal.name, named)]
-        self.store.replace_graphs(writes)
+        writes[PROVENANCE_GRAPH] = self.store.graph_quads(PROVENANCE_GRAPH)
         for listener in self.listeners:
             listener.refresh(writes)
         etags = {graph: graph_etag(lookup(graph)) for graph in named if lookup(graph)}

@@ -153,3 +153,58 @@ def test_update_takes_post_only(http, method):
 def test_a_query_is_not_an_update(http):
     response = http.post("/update", data={"query": "ASK {}"}, headers=bearer(ADMIN))
     assert "/sparql" in error_of(response, 400, "bad-request")["message"]
+
+
+def test_a_change_that_keeps_the_graphs_size_is_seen_validated_and_recorded(http):
+    """An update that swaps one triple for another leaves the graph's size as it was: the change
+    is still found, validated (a swap to a bad triple is refused) and reported."""
+    swap = (
+        f'DELETE DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/x> <https://example.org/p> "a"@en }} }} ; '
+        f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/x> <https://example.org/p> "{{new}}"@en }} }}'
+    )
+    before = state(http)
+    bad = swap.replace('"{new}"@en', '"no language"').replace(
+        '<https://example.org/p> "no', '<http://www.w3.org/2000/01/rdf-schema#label> "no'
+    )
+    error_of(http.post("/update", content=bad, headers={**UPDATE, **bearer(ADMIN)}), 422, "invalid-write")
+    assert state(http) == before
+    response = http.post("/update", content=swap.replace("{new}", "b"), headers={**UPDATE, **bearer(ADMIN)})
+    assert response.status_code == 200, response.text
+    (changed,) = response.json()["graphs"]
+    assert (changed["graph"], changed["added"], changed["removed"]) == (GRAPH, 1, 1)
+    ask = f'ASK {{ GRAPH <{GRAPH}> {{ <https://example.org/x> <https://example.org/p> "b"@en }} }}'
+    assert http.get("/sparql", params={"query": ask}).json()["boolean"] is True
+    back = http.post(
+        "/update",
+        content=swap.replace('"a"@en', '"b"@en', 1).replace("{new}", "a"),
+        headers={**UPDATE, **bearer(ADMIN)},
+    )
+    assert back.status_code == 200, back.text
+
+
+def test_an_update_that_changes_nothing_reports_no_graph(http):
+    before = state(http)
+    nothing = f'DELETE DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/nobody> <https://example.org/p> "z"@en }} }}'
+    response = http.post("/update", content=nothing, headers={**UPDATE, **bearer(ADMIN)})
+    assert response.status_code == 200, response.text
+    assert response.json()["graphs"] == []
+    assert state(http) == before
+
+
+def test_changes_that_touch_blank_nodes_are_written_whole_and_right(http):
+    """A blank node cannot be named in DELETE DATA: a graph whose change touches one is written
+    whole. Adding a blank node, then removing a triple of it, leaves exactly what is expected."""
+    g = "https://example.org/bnodes"
+    ex = "https://example.org/"
+    insert = f"INSERT DATA {{ GRAPH <{g}> {{ <{ex}plan> <{ex}period> [ <{ex}end> 2030 ; <{ex}start> 2025 ] }} }}"
+    assert http.post("/update", content=insert, headers={**UPDATE, **bearer(ADMIN)}).status_code == 200
+    remove = f"DELETE {{ GRAPH <{g}> {{ ?t <{ex}start> ?y }} }} WHERE {{ GRAPH <{g}> {{ ?t <{ex}start> ?y }} }}"
+    response = http.post("/update", content=remove, headers={**UPDATE, **bearer(ADMIN)})
+    assert response.status_code == 200, response.text
+    assert [(c["added"], c["removed"]) for c in response.json()["graphs"]] == [(0, 1)]
+    rows = http.get(
+        "/sparql",
+        params={"query": f"SELECT ?p ?o WHERE {{ GRAPH <{g}> {{ <{ex}plan> <{ex}period> ?t . ?t ?p ?o }} }}"},
+    ).json()["results"]["bindings"]
+    assert [(r["p"]["value"], r["o"]["value"]) for r in rows] == [(f"{ex}end", "2030")]
+    assert http.post("/update", content=f"DROP GRAPH <{g}>", headers={**UPDATE, **bearer(ADMIN)}).status_code == 200
