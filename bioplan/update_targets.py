@@ -10,6 +10,7 @@ the answer is None: any graph may change, and the caller compares them all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rdflib import URIRef
@@ -17,6 +18,7 @@ from rdflib.plugins.sparql.algebra import translateUpdate
 from rdflib.plugins.sparql.parser import parseUpdate
 
 Graph = str | None  # a named graph's IRI; None: the default graph
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an IRI with a scheme
 
 
 class _AnyGraph(Exception):
@@ -81,6 +83,6 @@ def _target(target) -> Graph:
 
 
 def _graph(term) -> str:
-    if not isinstance(term, URIRef) or ":" not in term:  # a variable, or a relative IRI
+    if not isinstance(term, URIRef) or not _ABSOLUTE.match(term):  # a variable, or a relative IRI
         raise _AnyGraph(str(term))
     return str(term)

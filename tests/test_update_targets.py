@@ -93,3 +93,15 @@ def test_the_provenance_graph_is_hidden_from_updates(service):
     result = writes.update(ADMIN, "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } FILTER(false) }")
     assert result.graphs == {}
     assert content(store, PROVENANCE_GRAPH) == recorded
+
+
+def test_a_graph_the_text_seemed_not_to_write_is_still_committed(service, monkeypatch):
+    """Should the reading of the text miss a graph (rdflib and Oxigraph reading an IRI otherwise),
+    that graph's changed size gives it away: every graph is compared and nothing is lost."""
+    writes, store, _ = service
+    monkeypatch.setattr("bioplan.writes.written_graphs", lambda _text: {B})
+    result = writes.update(
+        ADMIN, f'INSERT DATA {{ GRAPH <{A}> {{ <https://example.org/x> <https://example.org/p> "q"@en }} }}'
+    )
+    assert result.graphs == {A: (1, 0)}
+    assert '<https://example.org/x> <https://example.org/p> "q"@en' in content(store, A)
