@@ -148,6 +148,9 @@ class OxigraphStore:
                 scratch.store = None  # the last reference: the copy closes before its files go
             shutil.rmtree(folder, ignore_errors=True)
 
+    def quad_count(self, graph: str) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
     def close(self) -> None:
         if not self.read_only:
             self._store.flush()
