@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bioplan.labels import pick
-from bioplan.namespaces import CANONICAL_BASE, graph_iri, sparql_prologue
+from bioplan.layout import EXAMPLES_GRAPH
+from bioplan.namespaces import CANONICAL_BASE, sparql_prologue
 from bioplan.periods import Period, plan_periods
 from bioplan.succession import change_steps, successors
 
 GRAPH_BASE = CANONICAL_BASE + "graph/"
-EXAMPLES_GRAPH = graph_iri("examples")
 
 _OBLIGATIONS = """
 SELECT ?obligation ?plan ?graph ?month ?day ?dueDate ?property ?value ?lang WHERE {

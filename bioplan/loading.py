@@ -17,6 +17,7 @@ from bioplan import shacl, validation
 from bioplan.layout import DataFile
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.rdfio import Source, prepare, read_all
+from bioplan.sparql_text import drop_graphs_update
 from bioplan.store import OxigraphStore, RdfDocument, Store
 from bioplan.validation import ValidationReport
 
@@ -101,7 +102,7 @@ def _triples_per_graph(staged: ox.Store) -> dict[str, int]:
 
 
 def _drop(store: Store, graphs: set[str]) -> None:
-    store.update(" ; ".join(f"DROP SILENT GRAPH <{name}>" for name in sorted(graphs)))
+    store.update(drop_graphs_update(sorted(graphs)))
 
 
 def load(

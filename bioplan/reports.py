@@ -170,11 +170,8 @@ def from_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Submission:
 
 
 def _evidence_term(term: ox.Term) -> str | ox.Literal:
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
-        return term
-    raise BadSubmission("bp:evidence must be a link (an IRI), not a blank node")
+    """Evidence as given: a literal is kept for the shapes to refuse; anything else must be an IRI."""
+    return term if isinstance(term, ox.Literal) else _iri(term, "bp:evidence")
 
 
 def _decimal(text: str) -> Decimal:

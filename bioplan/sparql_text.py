@@ -61,13 +61,18 @@ def replace_graphs_update(graphs: Mapping[str, Iterable[ox.Quad]]) -> str:
     return change_graphs_update(graphs)
 
 
+def drop_graphs_update(graphs: Iterable[str]) -> str:
+    """One SPARQL update dropping each named graph ("" for none)."""
+    return " ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in graphs)
+
+
 def change_graphs_update(
     replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad] = (), added: Iterable[ox.Quad] = ()
 ) -> str:
     """One SPARQL update (one transaction, locally or remotely) that gives each graph of
     ``replaced`` that content, and takes ``removed`` out of and puts ``added`` into their graphs.
     ``removed`` holds no blank node (DELETE DATA cannot name one)."""
-    operations = [f"DROP SILENT GRAPH <{name}>" for name in replaced]
+    operations = [drop_graphs_update(replaced)] if replaced else []
     if deletions := _data_blocks(_by_graph(removed)):
         operations.append("DELETE DATA {\n" + deletions + "\n}")
     inserted = {name: list(quads) for name, quads in replaced.items()}

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from bioplan.sparql_text import change_graphs_update, replace_graphs_update
+from bioplan.sparql_text import change_graphs_update, drop_graphs_update, replace_graphs_update
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class OxigraphStore:
             self._store.update(replace_graphs_update(graphs))
         else:
             # The bulk loader, as `oxigraph load` uses: several times faster, one transaction per batch.
-            self._store.update(" ; ".join(f"DROP SILENT GRAPH <{name}>" for name in graphs) or "CLEAR SILENT DEFAULT")
+            self._store.update(drop_graphs_update(graphs) or "CLEAR SILENT DEFAULT")
             self._store.bulk_extend(
                 ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(name))
                 for name, quads in graphs.items()
@@ -122,7 +122,7 @@ class OxigraphStore:
         loader in Rust, as `oxigraph load` does: no Python object per quad, one transaction per
         batch (an interrupted load is run again). The documents must be valid RDF: a syntax error
         stops the load halfway."""
-        if drops := " ; ".join(f"DROP SILENT GRAPH <{name}>" for name in graphs):
+        if drops := drop_graphs_update(graphs):
             self._store.update(drops)
         for document in _joined(documents):
             graph = ox.NamedNode(document.graph) if document.graph else None

@@ -436,9 +436,12 @@ class WriteService:
                 raise UpdateRefused("update-failed", f"the update failed: {error}") from error
             # The graphs the text names as written, else every graph. The sizes of the others are
             # checked too: should rdflib read a graph's IRI otherwise than Oxigraph, nothing is lost.
+            before_sizes, after_sizes = self._store_sizes(), _sizes(scratch.query)
             changed = written
-            if changed is None or not self._sizes_kept(scratch, outside=changed):
-                changed = self._changed_graphs(scratch)
+            if changed is None or any(
+                before_sizes.get(g, 0) != after_sizes.get(g, 0) for g in {*before_sizes, *after_sizes} - changed
+            ):
+                changed = self._changed_graphs(scratch, before_sizes, after_sizes)
             before = {graph: self._triples(graph) for graph in changed}
             after = {graph: {q.triple for q in _graph_quads(scratch, graph)} for graph in changed}
             # Graphs the update left alone are read from the store, as they stay.
@@ -466,15 +469,9 @@ class WriteService:
         sizes.pop(PROVENANCE_GRAPH, None)  # not in the scratch copy: the update does not see it
         return sizes
 
-    def _sizes_kept(self, scratch: ox.Store, outside: set[Graph]) -> bool:
-        """Whether every graph but those of ``outside`` has the same size in ``scratch`` as in the store."""
-        before, after = self._store_sizes(), _sizes(scratch.query)
-        return all(before.get(g, 0) == after.get(g, 0) for g in {*before, *after} - outside)
-
-    def _changed_graphs(self, scratch: ox.Store) -> set[Graph]:
+    def _changed_graphs(self, scratch: ox.Store, before: Mapping[Graph, int], after: Mapping[Graph, int]) -> set[Graph]:
         """Every graph whose content differs in ``scratch``: those whose size changed, and those of
         the same size missing a triple of the store (same size and nothing missing: the same)."""
-        before, after = self._store_sizes(), _sizes(scratch.query)
         changed = {g for g in {*before, *after} if before.get(g, 0) != after.get(g, 0)}
         for graph in set(before) - changed:
             if any(quad not in scratch for quad in self.store.graph_quads(graph)):

@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bioplan.namespaces import CANONICAL_BASE, graph_iri
+from bioplan.layout import EXAMPLES_GRAPH
+from bioplan.namespaces import CANONICAL_BASE
 from bioplan.periods import plan_periods
 from bioplan.views.common import Link, iri_ref, rows, value
 
-EXAMPLES_GRAPH = graph_iri("examples")
 STATUS_SCHEME = CANONICAL_BASE + "def/progress-status"
 CANCELLED = STATUS_SCHEME + "/cancelled"
 
