@@ -61,11 +61,19 @@ class EachValue(Constraint):
     messages: tuple[rdflib.Literal, ...] = ()
     setup: str = ""  # pattern binding what ``test`` needs (parameter values)
     placeholders: Mapping[str, rdflib.Variable | rdflib.term.Node] = field(default_factory=dict)
+    # When ``test`` is "no solution of a pattern in the value variable alone": that pattern. The
+    # whole-data query then removes its solutions with MINUS, one hash anti-join, instead of
+    # evaluating NOT EXISTS once per value node.
+    missing: Callable[[str], str] | None = None
 
     def query(self, scope: Scope, focus: Focus) -> Query:
         f, v = "this", "value"
         values = self.shape.distinct_value_nodes(f, v, focus)
-        where = f"SELECT DISTINCT ?{f} ?{v} WHERE {{ {values} {self.setup} FILTER ({self.test(scope, f, v)}) }}"
+        if self.missing is not None:
+            violation = f"MINUS {{ {self.missing(v)} }}"
+        else:
+            violation = f"FILTER ({self.test(scope, f, v)})"
+        where = f"SELECT DISTINCT ?{f} ?{v} WHERE {{ {values} {self.setup} {violation} }}"
         return Query(where, focus=f, value=v, placeholders=self.placeholders)
 
     def violated(self, scope: Scope, f: str) -> str:

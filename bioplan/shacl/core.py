@@ -234,6 +234,7 @@ def _class(shape: Shape, cls) -> Constraint:
         _component("Class"),
         lambda s, f, v: f"NOT EXISTS {{ ?{v} {CLASS_MEMBERS} {c} }}",
         _message(f"Value is not an instance of {cls.n3()}"),
+        missing=lambda v: f"?{v} {CLASS_MEMBERS} {c}",
     )
 
 
@@ -364,7 +365,15 @@ def _counted(
     def top(scope: Scope, f: str, focus: Focus) -> str:
         v = scope.fresh("v")
         if absent_is_violation and at_least == 1:
+            if shape.has_simple_path and condition is None:  # shares only ?f: one hash anti-join
+                return f"{focus(f)} MINUS {{ {filtered(scope, f, v, None)} }}"
             return f"{focus(f)} {absent(scope, [f], filtered(scope, f, v, None))}"
+        if not absent_is_violation and shape.has_simple_path:
+            # Count the values of every node first (one scan and a hash aggregate), then keep the
+            # few over the limit that are focus nodes.
+            over = violated(f"COUNT(DISTINCT ?{v})")
+            counted = f"SELECT ?{f} WHERE {{ {filtered(scope, f, v, None)} }} GROUP BY ?{f} HAVING ({over})"
+            return f"{{ {counted} }} {focus(f)}"
         counted = f"{{ SELECT ?{f} (COUNT(DISTINCT ?{v}) AS ?{v}_n) WHERE {{ {filtered(scope, f, v, focus)} }} GROUP BY ?{f} }}"
         if absent_is_violation:  # focus nodes without any value count 0
             return f"{focus(f)} OPTIONAL {counted} FILTER ({violated(f'COALESCE(?{v}_n, 0)')})"
@@ -388,11 +397,17 @@ def _equals(shape: Shape, other) -> Constraint:
         # Value nodes that are not values of the other property, and values of it that are not value nodes.
         values = shape.distinct_value_nodes(f, v, focus) if focus else shape.value_nodes(f, v)
         member = shape.has_value_node(f, f"?{v}")
-        missing = absent(scope, [f, v], member) if focus else f"FILTER NOT EXISTS {{ {member} }}"
-        return (
-            f"{{ {values} FILTER NOT EXISTS {{ ?{f} {p} ?{v} }} }} UNION "
-            f"{{ {focus(f) if focus else ''} ?{f} {p} ?{v} {missing} }}"
-        )
+        if not focus:
+            return (
+                f"{{ {values} FILTER NOT EXISTS {{ ?{f} {p} ?{v} }} }} UNION "
+                f"{{ ?{f} {p} ?{v} FILTER NOT EXISTS {{ {member} }} }}"
+            )
+        # Whole data: hash anti-joins (MINUS) where the pattern binds nothing but ?f and ?v.
+        if shape.has_simple_path:
+            missing = f"MINUS {{ {shape.value_nodes(f, v)} }}"
+        else:
+            missing = absent(scope, [f, v], member)
+        return f"{{ {values} MINUS {{ ?{f} {p} ?{v} }} }} UNION {{ {focus(f)} ?{f} {p} ?{v} {missing} }}"
 
     return FocusAndValue(shape, _component("Equals"), pattern, _message(f"Values differ from those of {other.n3()}"))
 

@@ -65,6 +65,22 @@ def may_be_empty(graph: rdflib.Graph, path) -> bool:
     return False
 
 
+def repeats(graph: rdflib.Graph, path) -> bool:
+    """Whether the path has a *, + or ? step (its SPARQL form may then hold nodes without triples,
+    or a closure that is costly to compute for every node rather than for one)."""
+    if isinstance(path, rdflib.URIRef):
+        return False
+    if (path, rdflib.RDF.first, None) in graph:
+        return any(repeats(graph, m) for m in rdf_list(graph, path))
+    if any((path, modifier, None) in graph for modifier in _UNARY):
+        return True
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return repeats(graph, inverse)
+    alternatives = graph.value(path, SH.alternativePath)
+    return alternatives is not None and any(repeats(graph, m) for m in rdf_list(graph, alternatives))
+
+
 def copy_path(source: rdflib.Graph, path, target: rdflib.Graph) -> rdflib.term.Node:
     """Copy a (blank node) path description into ``target``, for sh:resultPath in a report."""
     if not isinstance(path, rdflib.BNode):
