@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.measure import Query
-from bench.systems import FLOOR, OURS, OXIGRAPH, RDFLIB, SYSTEMS, Outcome
+from bench.systems import FLOOR, HTTP_FLOOR, OURS, OXIGRAPH, RDFLIB, SYSTEMS, Outcome
 
 GIB_KIB = 1024 * 1024
 ANCHORS = (FLOOR, OXIGRAPH, RDFLIB)
-SHORT = {FLOOR: "floor", OURS: "ours", OXIGRAPH: "oxigraph", RDFLIB: "rdflib"}
+SHORT = {FLOOR: "floor", HTTP_FLOOR: "http-floor", OURS: "ours", OXIGRAPH: "oxigraph", RDFLIB: "rdflib"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ def _cell(latency: dict | None) -> str:
         return "failed" if latency else "–"
     runs = latency["runs"]
     note = f" [n={runs}]" if runs < 20 else ""
-    return f"{latency['median_ms']:.1f} ({latency['p95_ms']:.1f}){note}"
+    digits = 2 if latency["median_ms"] < 10 else 1  # sub-millisecond answers need the second digit
+    return f"{latency['median_ms']:.{digits}f} ({latency['p95_ms']:.{digits}f}){note}"
 
 
 def _median(outcomes: dict[str, Outcome], system: str, query: str) -> float | None:
@@ -116,6 +117,26 @@ def targets(outcomes: dict[str, Outcome], queries: list[Query]) -> list[Target]:
                 f"{len(known) - len(slower)}/{len(known)} at or below; worst "
                 + (", ".join(f"{k} {v:.2f}x" for v, k in slower[:3]) or "none"),
                 bool(known) and not slower and len(known) == len(queries),
+            )
+        )
+
+    stack = outcomes.get(HTTP_FLOOR)
+    if stack and stack.latency and oxi:
+        below = [
+            q.name
+            for q in queries
+            if (oxi_ms := _median(outcomes, OXIGRAPH, q.name)) is not None
+            and (stack_ms := _median(outcomes, HTTP_FLOOR, q.name)) is not None
+            and oxi_ms <= stack_ms
+        ]
+        floor_ms = sorted(e["median_ms"] for e in stack.latency.values() if e.get("median_ms") is not None)
+        found.append(
+            Target(
+                "the HTTP stack alone (FastAPI + uvicorn, fixed answer, no engine)",
+                "for information: where Oxigraph is at or under it, no FastAPI + uvicorn service can match it",
+                (f"{floor_ms[len(floor_ms) // 2]:.2f} ms median; " if floor_ms else "")
+                + (f"Oxigraph at or under it on {', '.join(below)}" if below else "Oxigraph above it on every query"),
+                None,
             )
         )
     if ours and ours.repeated:

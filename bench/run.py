@@ -22,7 +22,13 @@ from bench.dataset import write_nquads
 from bioplan import layout
 
 HERE = Path(__file__).resolve().parent
-NAMES = {"floor": systems.FLOOR, "ours": systems.OURS, "oxigraph": systems.OXIGRAPH, "rdflib": systems.RDFLIB}
+NAMES = {
+    "floor": systems.FLOOR,
+    "http-floor": systems.HTTP_FLOOR,
+    "ours": systems.OURS,
+    "oxigraph": systems.OXIGRAPH,
+    "rdflib": systems.RDFLIB,
+}
 
 
 def _version(package: str) -> str:
@@ -36,7 +42,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 is about two million triples (default 0.1)")
     parser.add_argument("--seed", type=int, default=generate.SEED)
-    parser.add_argument("--systems", default="floor,ours,oxigraph,rdflib", help="comma-separated: " + ",".join(NAMES))
+    parser.add_argument(
+        "--systems", default="floor,http-floor,ours,oxigraph,rdflib", help="comma-separated: " + ",".join(NAMES)
+    )
     parser.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--budget-s", type=float, default=30, help="time budget per query and system (default 30)")

@@ -4,7 +4,9 @@
 - ours: `bioplan serve --store DIR --port P`, as a user starts it, over a store loaded first;
 - oxigraph: `oxigraph load` then `oxigraph serve --union-default-graph` (PyPI `oxigraph`);
 - rdflib: `rdflib-endpoint serve DATASET.nq` (PyPI `rdflib-endpoint`: an rdflib Dataset of the
-  same quads, default graph the union, as ours and Oxigraph's are).
+  same quads, default graph the union, as ours and Oxigraph's are);
+- http-floor: FastAPI on uvicorn answering a fixed empty answer (bench/http_floor.py): what the
+  HTTP stack alone costs per request; latency only.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from bench.processes import Server, free_port, timed_run
 BIN = Path(sys.executable).parent
 PROBE = "ASK { ?s ?p ?o }"
 FLOOR, OURS, OXIGRAPH, RDFLIB = "pyoxigraph in-process", "bioplan serve", "oxigraph server", "rdflib-endpoint"
-SYSTEMS = (FLOOR, OURS, OXIGRAPH, RDFLIB)
+HTTP_FLOOR = "fastapi+uvicorn, no engine"
+SYSTEMS = (FLOOR, HTTP_FLOOR, OURS, OXIGRAPH, RDFLIB)
 
 
 @dataclass
@@ -80,13 +83,17 @@ def _probe(endpoint: str):
     return ready
 
 
+def _measure_latency(outcome: Outcome, client: measure.HttpClient, settings: Settings) -> None:
+    for query in settings.queries:
+        result = measure.latency(client, query, settings.runs, settings.warmup, settings.budget_s, settings.bust)
+        outcome.latency[query.name] = result.as_dict()
+        print(f"  {outcome.system:24} {query.name:30} {_ms(result.median)}", flush=True)
+
+
 def _measure_http(outcome: Outcome, endpoint: str, settings: Settings) -> None:
     client = measure.HttpClient(endpoint)
     try:
-        for query in settings.queries:
-            result = measure.latency(client, query, settings.runs, settings.warmup, settings.budget_s, settings.bust)
-            outcome.latency[query.name] = result.as_dict()
-            print(f"  {outcome.system:24} {query.name:30} {_ms(result.median)}", flush=True)
+        _measure_latency(outcome, client, settings)
         repeat = next((q for q in settings.queries if q.name == settings.repeat_query), settings.queries[0])
         outcome.repeated = measure.repeated(client, repeat, settings.runs, settings.budget_s).as_dict()
     finally:
@@ -207,7 +214,33 @@ def run_rdflib(settings: Settings) -> Outcome:
     return outcome
 
 
-RUNNERS = {FLOOR: run_floor, OURS: run_ours, OXIGRAPH: run_oxigraph, RDFLIB: run_rdflib}
+def run_http_floor(settings: Settings) -> Outcome:
+    outcome = Outcome(HTTP_FLOOR)
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "bench.http_floor:app", "--port", str(port), "--log-level", "warning"]
+    server = Server.spawn("http-floor", argv, settings.work / "logs" / "http-floor.log")
+    endpoint = f"http://127.0.0.1:{port}/sparql"
+    client = measure.HttpClient(endpoint)
+    try:
+        outcome.start_s = server.wait_ready(_probe(endpoint), settings.start_timeout_s)
+        _measure_latency(outcome, client, settings)
+        for entry in outcome.latency.values():
+            entry["size"] = -1  # a fixed answer, not the query's: left out of the size comparison
+    except Exception as error:
+        outcome.error = f"{type(error).__name__}: {error}"
+    finally:
+        client.close()
+        outcome.peak_rss_kib = server.stop()
+    return outcome
+
+
+RUNNERS = {
+    FLOOR: run_floor,
+    HTTP_FLOOR: run_http_floor,
+    OURS: run_ours,
+    OXIGRAPH: run_oxigraph,
+    RDFLIB: run_rdflib,
+}
 
 
 def _fresh(path: Path) -> Path:
