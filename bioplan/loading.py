@@ -93,12 +93,14 @@ class _Background(Generic[T]):
         return self._result
 
 
-def _triples_per_graph(staged: ox.Store) -> dict[str, int]:
-    """Distinct triples per graph (the store holds each once): loading twice gives the same counts."""
-    counts = staged.query(
-        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {_CONTEXT_GRAPH}) }} GROUP BY ?g"
-    )
-    return {row["g"].value: int(row["n"].value) for row in counts}
+def _triples_per_graph(staged: ox.Store, graphs: set[str]) -> dict[str, int]:
+    """Distinct triples per graph (the store holds each once): loading twice gives the same counts.
+    One count per graph reads its index in order, half the work of grouping every quad."""
+    counts = {}
+    for graph in sorted(graphs):
+        [row] = staged.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        counts[graph] = int(row["n"].value)
+    return {graph: n for graph, n in counts.items() if n}
 
 
 def _drop(store: Store, graphs: set[str]) -> None:
@@ -137,7 +139,7 @@ def load(
     writer = _Background(write, "bioplan-bulk-write") if early else None
     try:
         staged = stage(sources, progress)
-        counting = _Background(lambda: _triples_per_graph(staged), "bioplan-count")  # beside the checks
+        counting = _Background(lambda: _triples_per_graph(staged, graphs), "bioplan-count")  # beside the checks
         report = check(staged, files)
         counts = counting.join()
         if writer is not None:

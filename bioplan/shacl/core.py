@@ -403,10 +403,8 @@ def _equals(shape: Shape, other) -> Constraint:
                 f"{{ ?{f} {p} ?{v} FILTER NOT EXISTS {{ {member} }} }}"
             )
         # Whole data: hash anti-joins (MINUS) where the pattern binds nothing but ?f and ?v.
-        if shape.has_simple_path:
-            missing = f"MINUS {{ {shape.value_nodes(f, v)} }}"
-        else:
-            missing = absent(scope, [f, v], member)
+        simple = shape.has_simple_path
+        missing = f"MINUS {{ {shape.value_nodes(f, v)} }}" if simple else absent(scope, [f, v], member)
         return f"{{ {values} MINUS {{ ?{f} {p} ?{v} }} }} UNION {{ {focus(f)} ?{f} {p} ?{v} {missing} }}"
 
     return FocusAndValue(shape, _component("Equals"), pattern, _message(f"Values differ from those of {other.n3()}"))
