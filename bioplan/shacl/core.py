@@ -402,9 +402,14 @@ def _equals(shape: Shape, other) -> Constraint:
                 f"{{ {values} FILTER NOT EXISTS {{ ?{f} {p} ?{v} }} }} UNION "
                 f"{{ ?{f} {p} ?{v} FILTER NOT EXISTS {{ {member} }} }}"
             )
-        # Whole data: hash anti-joins (MINUS) where the pattern binds nothing but ?f and ?v.
-        simple = shape.has_simple_path
-        missing = f"MINUS {{ {shape.value_nodes(f, v)} }}" if simple else absent(scope, [f, v], member)
+        if shape.has_simple_path:
+            # Whole data: both sides for every node at once, grouped by pair; the pairs found on
+            # one side only are kept for the focus nodes (one scan of each, no test per pair).
+            a, b = scope.fresh("a"), scope.fresh("b")
+            both = f"{{ {shape.value_nodes(f, v)} BIND (true AS ?{a}) }} UNION {{ ?{f} {p} ?{v} BIND (true AS ?{b}) }}"
+            once = f"SELECT ?{f} ?{v} WHERE {{ {both} }} GROUP BY ?{f} ?{v} HAVING (COUNT(?{a}) = 0 || COUNT(?{b}) = 0)"
+            return f"{{ {once} }} {focus(f)}"
+        missing = absent(scope, [f, v], member)
         return f"{{ {values} MINUS {{ ?{f} {p} ?{v} }} }} UNION {{ {focus(f)} ?{f} {p} ?{v} {missing} }}"
 
     return FocusAndValue(shape, _component("Equals"), pattern, _message(f"Values differ from those of {other.n3()}"))
