@@ -1,4 +1,4 @@
-"""`make bench`: generate the data, then measure the four systems one after the other on it,
+"""`make bench`: generate the data, then measure the four systems and the HTTP floor one after the other on it,
 print one table and write it to bench/results/latest.md and latest.json.
 
     .venv/bin/python -m bench.run --scale 0.1          # the default: about 200,000 triples
