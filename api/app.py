@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from api import errors
 from api.limits import BodySizeLimit
 from api.pages import Pages
+from api.request_metrics import RequestMetrics
 from api.routes import (
     browse,
     calendar,
@@ -21,6 +22,7 @@ from api.routes import (
     coverage,
     dashboards,
     graphs,
+    health,
     reports,
     resources,
     search,
@@ -29,6 +31,7 @@ from api.routes import (
 )
 from bioplan import layout
 from bioplan.engine import DirectEngine, EmbeddedEngine
+from bioplan.metrics import Metrics
 from bioplan.reports import ReportService
 from bioplan.search import SearchIndex
 from bioplan.settings import Settings
@@ -49,6 +52,7 @@ class Services:
     search: SearchIndex  # empty until the lifespan has built it from the store
     stored_queries: dict[str, StoredQuery]  # queries/*.rq, read once
     reports: ReportService
+    metrics: Metrics
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         search_index,
         all_queries(),
         ReportService(store, writes),
+        Metrics(),
     )
 
     @asynccontextmanager
@@ -102,6 +107,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(coverage.router)
     app.include_router(search.router)
     app.include_router(catalogue.router)
+    app.include_router(health.router)
     app.include_router(resources.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # The query page's editor, installed from the npm registry by `make install`.
@@ -120,6 +126,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         expose_headers=["ETag", "X-Result-Truncated", "Location"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMetrics, metrics=services.metrics)  # outermost: counts 413s too
     with_schemas(app, reports.EXTRA_SCHEMAS)
     return app
 

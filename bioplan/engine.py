@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from bioplan import query_process
 from bioplan.evaluation import QueryJob, execute_job
+from bioplan.metrics import Sample
 from bioplan.query import QueryError
 from bioplan.results import QueryOutput
 
@@ -121,6 +122,17 @@ class QueryProcess:
         self._ready = threading.Event()
         self._replacing = threading.Lock()  # one replacement, or one write, at a time
         self._tmpdir: tempfile.TemporaryDirectory | None = None
+        self.restarts = 0  # processes replaced after a timeout or a crash
+
+    @property
+    def ready(self) -> bool:
+        channel = self._channel
+        return self._ready.is_set() and channel is not None and channel.process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        channel = self._channel
+        return channel.process.pid if channel is not None else None
 
     def start(self) -> None:
         self._tmpdir = tempfile.TemporaryDirectory(prefix="bioplan-snapshot-")
@@ -145,6 +157,7 @@ class QueryProcess:
             self._ready.clear()
             self._channel = None
             failed.kill()
+            self.restarts += 1
             self._launch()
 
     def _current(self, deadline: float) -> _Channel:
@@ -211,6 +224,15 @@ class ResultCache:
         self._start = secrets.token_hex(4)
         self._writes = 0
         self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @property
+    def writes(self) -> int:
+        """Accepted writes since the start."""
+        return self._writes
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     @property
     def version(self) -> str:
@@ -225,6 +247,9 @@ class ResultCache:
             output = self._entries.get(job)
             if output is not None:
                 self._entries.move_to_end(job)
+                self.hits += 1
+            else:
+                self.misses += 1
             return output
 
     def put(self, job: QueryJob, output: QueryOutput) -> None:
@@ -273,6 +298,28 @@ class EmbeddedEngine:
             self.cache.put(job, output)
         return output
 
+    def samples(self) -> list[Sample]:
+        cache, process = self.cache, self.process
+        return [
+            Sample("bioplan_query_cache_hits_total", "counter", "Queries answered from the result cache.", cache.hits),
+            Sample(
+                "bioplan_query_cache_misses_total", "counter", "Queries the result cache did not hold.", cache.misses
+            ),
+            Sample("bioplan_query_cache_entries", "gauge", "Answers held by the result cache.", len(cache)),
+            Sample("bioplan_writes_total", "counter", "Writes accepted since the start.", cache.writes),
+            Sample(
+                "bioplan_query_process_restarts_total",
+                "counter",
+                "Query processes replaced: a query ran over the time limit, or the process ended.",
+                process.restarts,
+            ),
+            Sample("bioplan_query_process_ready", "gauge", "1 when the query process takes queries.", process.ready),
+        ]
+
+    def problem(self) -> str | None:
+        """Why queries cannot be answered now, or None."""
+        return None if self.process.ready else "the query process is starting or being replaced"
+
     def close(self) -> None:
         self.process.close()
 
@@ -289,6 +336,18 @@ class DirectEngine:
 
     def refresh(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         pass  # the remote store is the only copy
+
+    def samples(self) -> list[Sample]:
+        return []  # the remote store keeps its own figures
+
+    def problem(self) -> str | None:
+        """Why queries cannot be answered now (the remote store does not answer ASK {}), or None."""
+        job = QueryJob(query="ASK {}", format_name="json")
+        try:
+            execute_job(self.store, job)
+        except Exception as error:  # unreachable, refused, or failing: all mean not ready
+            return f"the remote store does not answer: {error}"
+        return None
 
     def etag(self, job: QueryJob) -> str | None:
         return None  # the remote store may change behind our back: no validator

@@ -1,0 +1,106 @@
+"""/health and /metrics on the real server: readiness over both backends, and request counts in
+the Prometheus text format (read back with the reference parser)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+from api_server import running_server
+from prometheus_client.parser import text_string_to_metric_families
+
+
+def test_health_says_ok_when_queries_can_be_answered(backend_http):
+    response = backend_http.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.headers["cache-control"] == "no-store"
+    assert backend_http.head("/health").status_code == 200
+
+
+def _samples(http) -> dict[tuple, float]:
+    response = http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def test_metrics_count_requests_by_route_template_and_status(http):
+    before = _samples(http)
+    for n in range(3):
+        assert (
+            http.post("/sparql", content=f"SELEC {n}", headers={"Content-Type": "application/sparql-query"}).status_code
+            == 400
+        )
+    assert http.get("/id/area/lang-son", headers={"Accept": "text/turtle"}).status_code in (200, 303)
+    after = _samples(http)
+
+    bad = ("bioplan_http_requests_total", (("method", "POST"), ("route", "/sparql"), ("status", "400")))
+    assert after[bad] - before.get(bad, 0) == 3
+    timed = ("bioplan_http_request_duration_seconds_count", (("method", "POST"), ("route", "/sparql")))
+    assert after[timed] - before.get(timed, 0) == 3
+    # One series per route, not per resource: no label holds the IRI asked for.
+    assert not any("lang-son" in value for _name, labels in after for _label, value in labels)
+    assert after[("bioplan_uptime_seconds", ())] > 0
+
+
+def test_metrics_show_the_result_cache_and_the_query_process(http):
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type } # metrics test"
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+    before = _samples(http)
+    for _ in range(2):
+        assert http.post("/sparql", content=query, headers=headers).status_code == 200
+    after = _samples(http)
+    assert after[("bioplan_query_cache_hits_total", ())] - before[("bioplan_query_cache_hits_total", ())] == 1
+    assert after[("bioplan_query_process_ready", ())] == 1
+
+
+def test_health_is_503_while_the_query_process_is_gone_and_ok_once_replaced(api_settings, store):
+    before = _children()
+    with running_server(api_settings, store) as url, httpx.Client(base_url=url, timeout=60) as client:
+        [query_process] = _children() - before  # this app's own, killed with SIGKILL
+        assert client.get("/health").status_code == 200
+        os.kill(query_process, signal.SIGKILL)
+        _wait_until(lambda: client.get("/health").status_code == 503)
+        refused = client.get("/health", headers={"Accept": "application/json"})
+        assert refused.json()["error"] == {
+            "status": 503,
+            "code": "unavailable",
+            "message": "the query process is starting or being replaced",
+        }
+        assert refused.headers["retry-after"] == "5"
+        # The next query replaces the process and is answered; then the service is ready again.
+        answer = client.post(
+            "/sparql", content="ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"}
+        )
+        assert answer.status_code == 200
+        assert client.get("/health").status_code == 200
+
+
+def _children() -> set[int]:
+    """The child processes of this process that are still running (the servers' query processes)."""
+    found = set()
+    for task in Path("/proc/self/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return {pid for pid in found if "\nState:\tZ" not in _status(pid)}
+
+
+def _status(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return "\nState:\tZ"  # gone meanwhile: as good as a zombie
+
+
+def _wait_until(condition, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not become true"
+        time.sleep(0.05)
