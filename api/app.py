@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,12 +79,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Both before the first request (queries and searches see everything), side by side: the
-        # query process loads its copy while this process builds the search index (2M quads:
-        # 23 s instead of 33 s one after the other).
-        started = asyncio.get_running_loop().run_in_executor(None, engine.start)
-        await run_in_threadpool(search_index.load, store)
-        await started
+        engine.start()
+        await run_in_threadpool(search_index.load, store)  # before the first request: searches see everything
         try:
             yield
         finally:
