@@ -129,11 +129,6 @@ class QueryProcess:
         channel = self._channel
         return self._ready.is_set() and channel is not None and channel.process.is_alive()
 
-    @property
-    def pid(self) -> int | None:
-        channel = self._channel
-        return channel.process.pid if channel is not None else None
-
     def start(self) -> None:
         self._tmpdir = tempfile.TemporaryDirectory(prefix="bioplan-snapshot-")
         self._launch()
