@@ -14,15 +14,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import itertools
 import multiprocessing
 import secrets
+import socket
 import tempfile
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,64 +42,104 @@ class ProcessGone(Exception):
 
 
 class _Channel:
-    """One running query process and the numbered messages in flight to it."""
+    """One running query process: its control pipe and its lanes, each idle or carrying one query."""
 
-    def __init__(self, context, snapshot: str | None, threads: int):
-        self.connection, child = context.Pipe()
+    def __init__(self, context, snapshot: str | None, lanes: int):
+        self.control, child_control = context.Pipe()
+        pairs = [socket.socketpair() for _ in range(lanes)]
         self.process = context.Process(
-            target=query_process.main, args=(child, snapshot, threads), daemon=True, name="bioplan-query"
+            target=query_process.main,
+            args=(child_control, [child for _, child in pairs], snapshot),
+            daemon=True,
+            name="bioplan-query",
         )
         self.process.start()
-        child.close()
-        self._ids = itertools.count(query_process.READY + 1)
-        self._pending: dict[int, Future] = {query_process.READY: Future()}
-        self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True, name="bioplan-query-reader").start()
+        child_control.close()
+        for ours, child in pairs:
+            child.close()
+            ours.setblocking(False)
+        self._idle = [ours for ours, _ in pairs]
+        self._waiters: deque[asyncio.Future] = deque()
+        self._lock = threading.Lock()  # the lanes are taken on any event loop, the control pipe from any thread
+        self.in_flight = 0  # queries sent and not yet answered
 
     def wait_ready(self) -> None:
-        self._pending[query_process.READY].result()
+        self._receive_control()
 
-    def request(self, kind: str, payload) -> Future:
-        future: Future = Future()
+    def control_request(self, kind: str, payload):
         with self._lock:
-            message_id = next(self._ids)
-            self._pending[message_id] = future
             try:
-                self.connection.send((message_id, kind, payload))
+                self.control.send((kind, payload))
             except OSError as error:
-                self._pending.pop(message_id, None)
-                future.set_exception(ProcessGone(str(error)))
-        return future
+                raise ProcessGone(str(error)) from error
+            return self._receive_control()
 
-    def _read(self) -> None:
-        while True:
-            try:
-                message_id, kind, payload = self.connection.recv()
-            except (EOFError, OSError):
-                break
-            with self._lock:
-                future = self._pending.pop(message_id, None)
-            if future is not None:
-                _settle(future, result=(kind, payload))
+    def _receive_control(self):
+        try:
+            return _unwrap(*self.control.recv())
+        except (EOFError, OSError) as error:
+            raise ProcessGone("the query process ended") from error
+
+    async def acquire(self) -> socket.socket:
+        """An idle lane; waits for one while every lane carries a query."""
         with self._lock:
-            orphans, self._pending = list(self._pending.values()), {}
-        for future in orphans:
-            _settle(future, error=ProcessGone("the query process ended"))
+            if self._idle:
+                self.in_flight += 1
+                return self._idle.pop()
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # handed a lane just as it gave up
+                self.release(waiter.result())
+            raise
+
+    def release(self, lane: socket.socket) -> None:
+        """Give an answered lane to the next waiter on this loop, or back to the idle ones."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if not waiter.done():
+                    waiter.set_result(lane)
+                    return
+            self.in_flight -= 1
+            self._idle.append(lane)
+
+    def abandon(self, lane: socket.socket) -> None:
+        """A lane whose answer will never be read (its query overran or its process died)."""
+        with self._lock:
+            self.in_flight -= 1
+        lane.close()
+
+    async def exchange(self, lane: socket.socket, job: QueryJob):
+        """Send ``job`` on ``lane`` (taken with ``acquire``) and read its answer; the lane is
+        given back once answered, or dropped when the process ends or the loop gives up on it."""
+        try:
+            kind, payload = await query_process.exchange(lane, job)
+        except (EOFError, OSError) as error:
+            self.abandon(lane)
+            raise ProcessGone("the query process ended") from error
+        except BaseException:
+            self.abandon(lane)
+            raise
+        self.release(lane)
+        return kind, payload
 
     def kill(self) -> None:
         self.process.kill()
         self.process.join()
-        self.connection.close()
+        self.control.close()
+        with self._lock:
+            for lane in self._idle:
+                lane.close()
+            self._idle = []
 
 
-def _settle(future: Future, result=None, error: BaseException | None = None) -> None:
-    try:  # a caller that gave up (timeout) may have cancelled it
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)
-    except InvalidStateError:
-        pass
+def _observed(task: asyncio.Task) -> None:
+    """Mark a shielded exchange's failure as seen: its caller may have stopped waiting for it."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _unwrap(kind: str, payload) -> QueryOutput | None:
@@ -157,7 +196,7 @@ class QueryProcess:
 
     def _current(self, deadline: float) -> _Channel:
         if not self._ready.wait(max(0.0, deadline - time.monotonic())):
-            raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
+            raise self._timeout()
         channel = self._channel
         assert channel is not None
         return channel
@@ -170,14 +209,20 @@ class QueryProcess:
             channel = self._channel if self._ready.is_set() else None
             if channel is None:
                 channel = await loop.run_in_executor(None, self._current, deadline)
-            future = channel.request("query", job)
+            try:  # every lane busy until the deadline: those queries overrun and are stopped themselves
+                async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
+                    lane = await channel.acquire()
+            except TimeoutError:
+                raise self._timeout() from None
+            # Shielded: a caller that stops waiting leaves the exchange to finish and free its lane.
+            exchange = loop.create_task(channel.exchange(lane, job))
+            exchange.add_done_callback(_observed)
             try:
-                kind, payload = await asyncio.wait_for(
-                    asyncio.wrap_future(future), timeout=max(0.0, deadline - time.monotonic())
-                )
+                async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
+                    kind, payload = await asyncio.shield(exchange)
             except TimeoutError:
                 loop.run_in_executor(None, self._replace, channel)
-                raise QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped") from None
+                raise self._timeout() from None
             except ProcessGone:
                 if attempt == 2:
                     raise RuntimeError("the query process ended twice while running this query") from None
@@ -185,6 +230,9 @@ class QueryProcess:
                 continue
             return _unwrap(kind, payload)
         raise AssertionError("unreachable")
+
+    def _timeout(self) -> QueryTimeout:
+        return QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         """Send the writer's new graph contents; returns once queries see them."""
@@ -194,7 +242,7 @@ class QueryProcess:
                 return  # not started, or being replaced: the new copy is dumped after this write
             # If it died, its replacement is dumped from the store, which has the write.
             with contextlib.suppress(ProcessGone):
-                _unwrap(*channel.request("replace", {g: list(q) for g, q in graphs.items()}).result())
+                channel.control_request("replace", {g: list(q) for g, q in graphs.items()})
 
     def close(self) -> None:
         channel, self._channel = self._channel, None

@@ -1,20 +1,31 @@
 """The query process: one in-memory copy of the dataset, queries evaluated on a few threads.
 
 pyoxigraph releases the GIL while it evaluates, so threads of one process use every core and
-the dataset is held once (a copy per process would multiply the memory). The parent talks to it
-over one duplex connection, with numbered messages so answers may come back in any order:
+the dataset is held once (a copy per process would multiply the memory).
 
-    parent -> child   (id, "query", QueryJob)          child -> parent   (id, "ok", QueryOutput)
-                      (id, "replace", {graph: quads})                     (id, "query-error", (message, line, column))
-                                                                          (id, "error", text)
+The parent talks to it over one socket pair per query thread (a *lane*): the parent writes a
+QueryJob, the lane's thread evaluates it and writes back the answer, one query at a time per
+lane. A lane's thread is woken by the request itself and the parent's event loop by the answer,
+so a query crosses no other thread or queue. Writes travel apart, on the control pipe:
+
+    lane:      parent -> child  QueryJob        child -> parent  ("ok", QueryOutput)
+                                                                 ("query-error", (message, line, column))
+                                                                 ("error", text)
+    control:   parent -> child  ("replace", {graph: quads})      child -> parent  ("ok", None) | ("error", text)
+
+The control pipe also carries the first message, ("ok", None) once the dataset is loaded.
+Each message on a lane is a frame: its length (8 bytes, big-endian) and then its pickle.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import pickle
+import socket
+import struct
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -23,7 +34,6 @@ from bioplan.evaluation import QueryJob, execute_job
 from bioplan.query import QueryError
 from bioplan.sparql_text import sparql_term
 
-READY = 0  # the id of the message that says the dataset is loaded
 _MERGED_GRAPH = "urn:x-bioplan:merged-default-graph"
 
 
@@ -91,35 +101,108 @@ class Replica:
         return execute_job(private, replace(job, default_graphs=(_MERGED_GRAPH,)))
 
 
-def main(connection, snapshot: str | None, threads: int) -> None:  # the child's entry point
-    replica = Replica(snapshot)
-    sending = threading.Lock()
+_FRAME_HEADER = struct.Struct("!Q")
+_FIRST_READ = 256 * 1024
 
-    def reply(message_id: int, kind: str, payload) -> None:
-        with sending:
-            connection.send((message_id, kind, payload))
 
-    def answer(message_id: int, job: QueryJob) -> None:
+class LaneClosed(EOFError):
+    """The other end of a lane is gone."""
+
+
+def send_frame(lane: socket.socket, message) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    lane.sendall(_FRAME_HEADER.pack(len(data)) + data)
+
+
+def receive_frame(lane: socket.socket):
+    (size,) = _FRAME_HEADER.unpack(_receive_exactly(lane, _FRAME_HEADER.size))
+    return pickle.loads(_receive_exactly(lane, size))
+
+
+def _receive_exactly(lane: socket.socket, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view, received = memoryview(buffer), 0
+    while received < size:
+        count = lane.recv_into(view[received:])
+        if count == 0:
+            raise LaneClosed("the other end closed the lane")
+        received += count
+    return buffer
+
+
+async def exchange(lane: socket.socket, message):
+    """Send ``message`` on a non-blocking lane and wait for the answer, on the running loop."""
+    loop = asyncio.get_running_loop()
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    frame = _FRAME_HEADER.pack(len(data)) + data
+    try:  # the socket buffer takes a query at once; only a huge one waits for the loop
+        sent = lane.send(frame)
+    except BlockingIOError:
+        sent = 0
+    if sent < len(frame):
+        await loop.sock_sendall(lane, memoryview(frame)[sent:])
+    return pickle.loads(await _receive_frame_async(loop, lane))
+
+
+async def _receive_frame_async(loop, lane: socket.socket) -> bytes | bytearray:
+    first = await loop.sock_recv(lane, _FIRST_READ)  # most answers fit: one read, one wake-up
+    while len(first) < _FRAME_HEADER.size:
+        more = await loop.sock_recv(lane, _FIRST_READ)
+        if not more:
+            raise LaneClosed("the query process closed the lane")
+        first += more
+    (size,) = _FRAME_HEADER.unpack_from(first)
+    end = _FRAME_HEADER.size + size
+    if len(first) >= end:
+        return first[_FRAME_HEADER.size : end]
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    received = len(first) - _FRAME_HEADER.size
+    view[:received] = first[_FRAME_HEADER.size :]
+    while received < size:
+        count = await loop.sock_recv_into(lane, view[received:])
+        if count == 0:
+            raise LaneClosed("the query process closed the lane")
+        received += count
+    return buffer
+
+
+def answer(replica: Replica, job: QueryJob) -> tuple[str, object]:
+    try:
+        return "ok", replica.run(job)
+    except QueryError as error:
+        return "query-error", (error.message, error.line, error.column)
+    except Exception as error:  # reported to the parent, which maps it to a 500
+        return "error", f"{type(error).__name__}: {error}"
+
+
+def serve_lane(replica: Replica, lane: socket.socket) -> None:
+    while True:
         try:
-            reply(message_id, "ok", replica.run(job))
-        except QueryError as error:
-            reply(message_id, "query-error", (error.message, error.line, error.column))
-        except Exception as error:  # reported to the parent, which maps it to a 500
-            reply(message_id, "error", f"{type(error).__name__}: {error}")
+            job = receive_frame(lane)
+        except (EOFError, OSError):
+            return  # the parent closed this lane (a query given up on) or is gone
+        try:
+            send_frame(lane, answer(replica, job))
+        except OSError:
+            return
 
-    reply(READY, "ok", None)
-    with ThreadPoolExecutor(threads, thread_name_prefix="query") as pool:
-        while True:
-            try:
-                message_id, kind, payload = connection.recv()
-            except (EOFError, OSError):
-                os._exit(0)  # the parent is gone; running queries have no one to answer
-            if kind == "query":
-                pool.submit(answer, message_id, payload)
-            elif kind == "replace":
-                # Applied before the next message is read: queries sent after a write see it.
-                try:
-                    replica.replace_graphs(payload)
-                    reply(message_id, "ok", None)
-                except Exception as error:
-                    reply(message_id, "error", f"{type(error).__name__}: {error}")
+
+def main(control, lanes: list[socket.socket], snapshot: str | None) -> None:  # the child's entry point
+    replica = Replica(snapshot)
+    for lane in lanes:
+        threading.Thread(target=serve_lane, args=(replica, lane), daemon=True, name="query-lane").start()
+    control.send(("ok", None))
+    while True:
+        try:
+            kind, payload = control.recv()
+        except (EOFError, OSError):
+            os._exit(0)  # the parent is gone; running queries have no one to answer
+        if kind != "replace":
+            control.send(("error", f"unknown message {kind!r}"))
+            continue
+        try:
+            replica.replace_graphs(payload)
+            control.send(("ok", None))
+        except Exception as error:
+            control.send(("error", f"{type(error).__name__}: {error}"))

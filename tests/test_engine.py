@@ -85,9 +85,9 @@ def test_a_query_in_flight_when_its_process_is_killed_is_sent_again(engine):
     thread = threading.Thread(target=lambda: answer.update(run(engine, QueryJob(cross_join(4), "json"))))
     thread.start()
     deadline = time.monotonic() + 30
-    while not first._pending and time.monotonic() < deadline:  # until the query is in flight
+    while not first.in_flight and time.monotonic() < deadline:  # until the query is in flight
         time.sleep(0.01)
-    assert first._pending
+    assert first.in_flight
     engine.process._replace(first)  # what a neighbour's timeout does to it
     thread.join(120)
     assert engine.process._channel is not first
@@ -106,3 +106,18 @@ def test_an_overrunning_query_is_stopped_and_the_next_one_answered(tmp_path):
     finally:
         engine.close()
         store.close()
+
+
+def test_more_queries_than_lanes_wait_their_turn_and_each_gets_its_own_answer(engine):
+    """Two lanes, one held by a slow query: the twelve quick ones share the other, in any order."""
+
+    async def together() -> list:
+        slow = QueryJob(cross_join(4), "json")
+        quick = [QueryJob(f"SELECT ({i} AS ?n) WHERE {{}}", "json") for i in range(12)]
+        return await asyncio.gather(*(engine.run(job) for job in [slow, *quick]))
+
+    slow, *quick = asyncio.run(together())
+    assert json.loads(slow.body)["results"]["bindings"][0]["n"]["value"] == str(60**4)
+    answers = [json.loads(output.body)["results"]["bindings"][0]["n"]["value"] for output in quick]
+    assert answers == [str(i) for i in range(12)]
+    assert engine.process._channel.in_flight == 0
