@@ -57,6 +57,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--validated-load-timeout-s", type=float, default=300)
     parser.add_argument(
+        "--load-runs", type=int, default=3, help="loads timed per system, the median reported (default 3)"
+    )
+    parser.add_argument(
         "--validate-timeout-s", type=float, default=600, help="limit of `bioplan validate` of one province"
     )
     parser.add_argument("--work", type=Path, default=layout.PROJECT_ROOT / "var" / "bench")
@@ -94,6 +97,7 @@ def main(argv: list[str] | None = None) -> None:
         validated_load_timeout_s=args.validated_load_timeout_s,
         sample_province=(data / "national", data / "provinces" / "ha-noi"),
         validate_timeout_s=args.validate_timeout_s,
+        load_runs=args.load_runs,
     )
     outcomes: dict[str, systems.Outcome] = {}
     for system in chosen:
@@ -107,6 +111,7 @@ def main(argv: list[str] | None = None) -> None:
         "cores": os.cpu_count(),
         "load average before/after": f"{load_before[0]:.1f}/{os.getloadavg()[0]:.1f}",
         "runs": args.runs,
+        "load runs": args.load_runs,
         "clients": args.clients,
         "throughput window (s)": args.duration_s,
         "unique query texts": not args.no_bust,
