@@ -10,7 +10,10 @@ from pathlib import Path
 
 import httpx
 from api_server import running_server
+from oxigraph_server import start_oxigraph
 from prometheus_client.parser import text_string_to_metric_families
+
+from bioplan.settings import Settings
 
 
 def test_health_says_ok_when_queries_can_be_answered(backend_http):
@@ -104,3 +107,23 @@ def _wait_until(condition, timeout_s: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the condition did not become true"
         time.sleep(0.05)
+
+
+def test_health_is_503_within_the_query_time_limit_while_the_remote_store_hangs(tmp_path):
+    """The remote store's own HTTP timeout is long (a minute here); /health answers 503 once the
+    query time limit has passed, and 200 again once the store answers."""
+    oxigraph = start_oxigraph(tmp_path / "oxigraph")
+    settings = Settings(store=oxigraph.query_url, query_timeout_s=1, remote_timeout_s=60)
+    try:
+        with running_server(settings) as url, httpx.Client(base_url=url, timeout=20) as client:
+            assert client.get("/health").status_code == 200
+            oxigraph.process.send_signal(signal.SIGSTOP)  # accepts connections, answers nothing
+            try:
+                stalled = client.get("/health", headers={"Accept": "application/json"})
+            finally:
+                oxigraph.process.send_signal(signal.SIGCONT)
+            assert stalled.status_code == 503
+            assert stalled.json()["error"]["message"] == "the store did not answer within 1 s"
+            _wait_until(lambda: client.get("/health").status_code == 200)
+    finally:
+        oxigraph.stop()

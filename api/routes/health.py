@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from api.errors import ApiError
@@ -17,7 +18,14 @@ router = APIRouter()
 @route(router, "/health", ["GET", "HEAD"], summary="Readiness: 200 when queries can be answered, else 503")
 async def health(request: Request) -> Response:
     services = request.app.state.services
-    problem = await run_in_threadpool(services.engine.problem)
+    limit = services.settings.query_timeout_s
+    # A store that hangs must not hang the probe: past the query time limit it is not ready.
+    # (An executor future can be left behind; the remote client's own timeout ends its thread.)
+    probing = asyncio.get_running_loop().run_in_executor(None, services.engine.problem)
+    try:
+        problem = await asyncio.wait_for(probing, timeout=limit)
+    except TimeoutError:
+        problem = f"the store did not answer within {limit:g} s"
     if problem is not None:
         raise ApiError(503, "unavailable", problem, headers={"Retry-After": "5"})
     store = "embedded" if isinstance(services.store, OxigraphStore) else "remote"
