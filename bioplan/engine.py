@@ -60,14 +60,15 @@ class _Channel:
             ours.setblocking(False)
         self._idle = [ours for ours, _ in pairs]
         self._waiters: deque[asyncio.Future] = deque()
-        self._lock = threading.Lock()  # the lanes are taken on any event loop, the control pipe from any thread
+        self._lock = threading.Lock()  # the lanes: taken and given back on any event loop
+        self._control_lock = threading.Lock()  # a write's graphs take a while: never under _lock
         self.in_flight = 0  # queries sent and not yet answered
 
     def wait_ready(self) -> None:
         self._receive_control()
 
     def control_request(self, kind: str, payload):
-        with self._lock:
+        with self._control_lock:
             try:
                 self.control.send((kind, payload))
             except OSError as error:
@@ -96,15 +97,28 @@ class _Channel:
             raise
 
     def release(self, lane: socket.socket) -> None:
-        """Give an answered lane to the next waiter on this loop, or back to the idle ones."""
+        """Give an answered lane to the next waiter, or back to the idle ones."""
         with self._lock:
             while self._waiters:
                 waiter = self._waiters.popleft()
-                if not waiter.done():
+                if waiter.done():  # cancelled: its caller gave up
+                    continue
+                if waiter.get_loop() is asyncio.get_running_loop():
                     waiter.set_result(lane)
-                    return
+                else:  # a caller on another thread's loop
+                    try:
+                        waiter.get_loop().call_soon_threadsafe(self._hand_over, waiter, lane)
+                    except RuntimeError:  # that loop is closed: nobody waits there any more
+                        continue
+                return
             self.in_flight -= 1
             self._idle.append(lane)
+
+    def _hand_over(self, waiter: asyncio.Future, lane: socket.socket) -> None:
+        if waiter.done():
+            self.release(lane)
+        else:
+            waiter.set_result(lane)
 
     def abandon(self, lane: socket.socket) -> None:
         """A lane whose answer will never be read (its query overran or its process died)."""

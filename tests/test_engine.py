@@ -121,3 +121,28 @@ def test_more_queries_than_lanes_wait_their_turn_and_each_gets_its_own_answer(en
     answers = [json.loads(output.body)["results"]["bindings"][0]["n"]["value"] for output in quick]
     assert answers == [str(i) for i in range(12)]
     assert engine.process._channel.in_flight == 0
+
+
+def test_a_lane_freed_on_one_event_loop_is_handed_to_a_query_waiting_on_another(tmp_path):
+    """One lane, two threads each with its own event loop: the second query waits for the lane
+    the first one holds, and gets it when the first is answered."""
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [quad(1, G1)]})
+    engine = EmbeddedEngine(store, workers=1, timeout_s=60)
+    engine.start()
+    answers: dict = {}
+    try:
+        slow = threading.Thread(target=lambda: answers.update(slow=run(engine, QueryJob(cross_join(4), "json"))))
+        slow.start()
+        deadline = time.monotonic() + 30
+        while not engine.process._channel.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        quick = threading.Thread(target=lambda: answers.update(quick=counted(engine)))
+        quick.start()
+        slow.join(120)
+        quick.join(120)
+    finally:
+        engine.close()
+        store.close()
+    assert answers["slow"]["results"]["bindings"][0]["n"]["value"] == str(60**4)
+    assert answers["quick"] == (1, 1)
