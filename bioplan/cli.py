@@ -251,16 +251,27 @@ def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     store: Annotated[str | None, typer.Option("--store", help="Store folder, or a remote SPARQL endpoint URL.")] = None,
+    access_log: Annotated[
+        bool | None,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log every request on standard output (default: BIOPLAN_ACCESS_LOG, on). Each line costs "
+            "about 0.15 ms; /metrics counts requests either way.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the SPARQL endpoint (and, later, the linked-data site) over HTTP."""
     import uvicorn
 
     from api.app import create_app
 
-    overrides = {"store": store} if store else {}
+    overrides: dict = {"store": store} if store else {}
+    if access_log is not None:
+        overrides["access_log"] = access_log
     settings = Settings(**overrides)
     err.print(f"serving {settings.store} on http://{host}:{port}/sparql")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=settings.access_log)
 
 
 def main() -> None:  # console-script entry point

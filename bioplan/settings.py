@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     remote_timeout_s: float = Field(
         120.0, gt=0, description="Time limit of one request to a remote store, in seconds (loads included)."
     )
+    access_log: bool = Field(
+        True,
+        description="Log every request (uvicorn's access log, on standard output); /metrics counts them either way.",
+    )
 
     @field_validator("cors_origins", "service_allowlist", mode="before")
     @classmethod

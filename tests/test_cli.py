@@ -9,10 +9,13 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
+import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
+from api_server import free_port
 from rdflib.compare import isomorphic
 
 from bioplan import layout
@@ -239,3 +242,37 @@ def test_stats(store_dir):
     out = bioplan("stats", "--store", str(store_dir)).stdout
     assert "https://w3id.org/vn-bioplan/graph/bac-giang" in out
     assert "https://w3id.org/vn-bioplan/def/bioplan#Task" in out
+
+
+def _served_requests_log(tmp_path, *options: str) -> str:
+    """What `bioplan serve` prints (standard output and error) around one query."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bioplan", "serve", "--port", str(port), "--store", str(tmp_path / "store"), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=layout.PROJECT_ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, "bioplan serve exited"
+            try:
+                answered = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=30)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "bioplan serve did not start"
+                time.sleep(0.1)
+        assert answered.status_code == 200
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    return output
+
+
+def test_serve_logs_each_request_unless_told_not_to(tmp_path):
+    assert '"GET /sparql?query=ASK+%7B%7D HTTP/1.1" 200' in _served_requests_log(tmp_path)
+    quiet = _served_requests_log(tmp_path, "--no-access-log")
+    assert "serving" in quiet
+    assert "GET /sparql" not in quiet
