@@ -6,6 +6,7 @@ there together with the shared context, and only then written: bad input changes
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,24 +121,31 @@ def load(
     cases the store is left exactly as it was. ``bulk``: write with the store's bulk loader, not
     in one transaction (validation still comes first).
     """
-    sources = [prepare(file) for file in files]
-    graphs = set().union(*(source.graphs for source in sources))
-    staged: ox.Store | None = None
-
-    def write() -> None:
-        if bulk and isinstance(store, OxigraphStore):
-            # Rust parses the files again and writes them: no Python object per quad.
-            store.bulk_replace(graphs, map(bulk_document, sources))
-        else:
-            content = {name: staged.quads_for_pattern(None, None, None, ox.NamedNode(name)) for name in graphs}
-            store.replace_graphs(content, atomic=not bulk)
-
     # A first bulk load (none of its graphs in the store yet) is written from the files while
-    # they are staged and validated: the bulk loader, the parsers and the queries all release
-    # the GIL. If the input is bad, dropping its graphs restores the store.
-    early = bulk and isinstance(store, OxigraphStore) and graphs and not graphs & set(store.named_graphs())
-    writer = _Background(write, "bioplan-bulk-write") if early else None
+    # they are read, staged and validated: the bulk loader, the parsers and the queries all
+    # release the GIL. If the input is bad, dropping its graphs restores the store.
+    declared = _declared_graphs(files)
+    early = bulk and isinstance(store, OxigraphStore) and declared and not declared & set(store.named_graphs())
+    feed: queue.SimpleQueue | None = queue.SimpleQueue() if early else None
+    writer = (
+        _Background(
+            lambda: store.bulk_replace(declared, map(bulk_document, iter(feed.get, None))), "bioplan-bulk-write"
+        )
+        if early
+        else None
+    )
+    sources: list[Source] = []
+    graphs: set[str] = set(declared or ())
     try:
+        try:
+            for file in files:  # each file goes to the writer as soon as it is read
+                sources.append(prepare(file))
+                if feed is not None:
+                    feed.put(sources[-1])
+        finally:
+            if feed is not None:
+                feed.put(None)
+        graphs |= set().union(*(source.graphs for source in sources))
         staged = stage(sources, progress)
         counting = _Background(lambda: _triples_per_graph(staged, graphs), "bioplan-count")  # beside the checks
         report = check(staged, files)
@@ -155,5 +163,18 @@ def load(
         # The report names each violation's file: worth reading the files again, on failure only.
         raise InvalidData(shacl.validate(read_all(files)))
     if writer is None:
-        write()
+        if bulk and isinstance(store, OxigraphStore):
+            # Rust parses the files again and writes them: no Python object per quad.
+            store.bulk_replace(graphs, map(bulk_document, sources))
+        else:
+            content = {name: staged.quads_for_pattern(None, None, None, ox.NamedNode(name)) for name in graphs}
+            store.replace_graphs(content, atomic=not bulk)
     return LoadResult(counts)
+
+
+def _declared_graphs(files: list[DataFile]) -> set[str] | None:
+    """The graphs ``files`` write, known before reading them (each Turtle or N-Triples file's
+    own); None when a file names its graphs inside it (TriG, N-Quads) or names none."""
+    if not files or any(f.path.suffix not in (".ttl", ".nt") or not f.graph for f in files):
+        return None
+    return {f.graph for f in files}

@@ -135,6 +135,13 @@ def test_bulk_load_writes_the_same_dataset_and_still_validates_first(tmp_path, b
     empty = tmp_path / "empty"
     bioplan("load", "--bulk", "--store", str(empty), str(broken_province), check=1)
     assert quad_count(empty) == 0
+    # Files go to the writer as they are read: a file that cannot be parsed, after good ones,
+    # still leaves nothing behind.
+    unparsable = tmp_path / "provinces" / "zz-unparsable" / "bad.ttl"
+    unparsable.parent.mkdir(parents=True)
+    unparsable.write_text("<a> <b> .", encoding="utf-8")
+    bioplan("load", "--bulk", "--store", str(empty), str(layout.DATA_DIR / "provinces"), str(unparsable), check=2)
+    assert quad_count(empty) == 0
 
 
 def test_load_normalises_to_nfc(tmp_path):
