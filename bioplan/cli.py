@@ -19,7 +19,6 @@ from bioplan.loading import InvalidData, load
 from bioplan.query import QueryError, execute, render
 from bioplan.rdfio import InputError, read_all
 from bioplan.settings import Settings
-from bioplan.shacl import validate
 from bioplan.store import is_remote, open_store
 from bioplan.stored_queries import parse as parse_stored_query
 
@@ -80,6 +79,8 @@ def validate_command(
     except InputError as error:
         _print_input_error(error)
         raise typer.Exit(EXIT_UNREADABLE) from None
+    from bioplan.shacl import validate  # imported on use: `bioplan load` starts writing before it
+
     report = validate(read_files)
     if format is ReportFormat.json:
         sys.stdout.write(report.to_json() + "\n")

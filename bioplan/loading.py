@@ -10,17 +10,18 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pyoxigraph as ox
 
-from bioplan import shacl, validation
 from bioplan.layout import DataFile
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.rdfio import Source, prepare, read_all
 from bioplan.sparql_text import drop_graphs_update
 from bioplan.store import OxigraphStore, RdfDocument, Store
-from bioplan.validation import ValidationReport
+
+if TYPE_CHECKING:
+    from bioplan.validation import ValidationReport
 
 T = TypeVar("T")
 
@@ -53,6 +54,8 @@ def stage(sources: list[Source], progress: Callable[[DataFile], None] = lambda _
 
 def check(staged: ox.Store, files: list[DataFile]) -> ValidationReport:
     """The staged data validated with the shared context it does not replace."""
+    from bioplan import shacl, validation  # imported here: a bulk write starts before their 0.2 s
+
     for context in validation.context_files(exclude=[f.path for f in files]):
         staged.extend(ox.Quad(q.subject, q.predicate, q.object, _CONTEXT_GRAPH) for q in context.quads)
     try:
@@ -161,6 +164,8 @@ def load(
         if writer is not None:
             _drop(store, graphs)
         # The report names each violation's file: worth reading the files again, on failure only.
+        from bioplan import shacl
+
         raise InvalidData(shacl.validate(read_all(files)))
     if writer is None:
         if bulk and isinstance(store, OxigraphStore):
