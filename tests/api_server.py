@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import uvicorn
 
 from api.app import create_app
+from bioplan import layout
 from bioplan.settings import Settings
 
 
@@ -42,6 +47,48 @@ def running_server(settings: Settings, store=None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@contextmanager
+def bioplan_serve(
+    store: Path, log: Path, *options: str, env: dict[str, str] | None = None, start_timeout_s: float = 120
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`bioplan serve` as a user runs it (a real process) on a free loopback port, everything it
+    prints going to ``log``; yields (process, base URL) once it answers. Stopped with SIGTERM, so
+    that what it printed is flushed to ``log``."""
+    port = free_port()
+    argv = [sys.executable, "-m", "bioplan", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)]
+    with log.open("wb") as out:  # the child keeps its own handle
+        process = subprocess.Popen(
+            [*argv, *options],
+            cwd=layout.PROJECT_ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_timeout_s
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"bioplan serve exited with {process.returncode}: {log}")
+            try:
+                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"bioplan serve did not answer within {start_timeout_s:g} s: {log}")
+            time.sleep(0.1)
+        yield process, url
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 BACKENDS = ("embedded", "remote")

@@ -9,13 +9,12 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 
 import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from api_server import free_port
+from api_server import bioplan_serve
 from rdflib.compare import isomorphic
 
 from bioplan import layout
@@ -253,29 +252,10 @@ def test_stats(store_dir):
 
 def _served_requests_log(tmp_path, *options: str) -> str:
     """What `bioplan serve` prints (standard output and error) around one query."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bioplan", "serve", "--port", str(port), "--store", str(tmp_path / "store"), *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=layout.PROJECT_ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, "bioplan serve exited"
-            try:
-                answered = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=30)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "bioplan serve did not start"
-                time.sleep(0.1)
-        assert answered.status_code == 200
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
-    return output
+    log = tmp_path / f"serve{''.join(options)}.log"  # one log per way of serving
+    with bioplan_serve(tmp_path / "store", log, *options, start_timeout_s=60) as (_process, url):
+        assert httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
+    return log.read_text(encoding="utf-8")
 
 
 def test_serve_logs_each_request_unless_told_not_to(tmp_path):

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import rdflib
-from api_server import free_port
+from api_server import bioplan_serve
 
-from bioplan import layout
 from bioplan.namespaces import graph_iri
 
 ADMIN = "admin-token-for-the-persistence-test"
@@ -36,44 +31,14 @@ def item(writer: int, number: int) -> str:
     return f"https://w3id.org/vn-bioplan/id/test/item/{writer}-{number}"
 
 
-@contextmanager
-def serve(store: Path, workdir: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """`bioplan serve` on a free loopback port; yields (process, base URL) once it answers."""
-    port = free_port()
+def serve(store: Path, workdir: Path):
+    """`bioplan serve` with an admin token and one query thread; yields (process, base URL)."""
     env = {
-        **os.environ,
         "BIOPLAN_ADMIN_TOKEN": ADMIN,
         "BIOPLAN_TOKENS_FILE": str(workdir / "tokens.json"),
         "BIOPLAN_QUERY_WORKERS": "1",
     }
-    log = (workdir / f"serve-{port}.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bioplan", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)],
-        cwd=layout.PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"bioplan serve exited with {process.returncode}: {log.name}")
-            try:
-                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"bioplan serve did not answer within 120 s: {log.name}")
-            time.sleep(0.2)
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=60)
-        log.close()
+    return bioplan_serve(store, workdir / f"serve-{time.monotonic_ns()}.log", env=env)
 
 
 def write_until_stopped(url: str, writer: int, acknowledged: list[str], stop: threading.Event) -> None:
