@@ -223,19 +223,18 @@ class QueryProcess:
             channel = self._channel if self._ready.is_set() else None
             if channel is None:
                 channel = await loop.run_in_executor(None, self._current, deadline)
-            try:  # every lane busy until the deadline: those queries overrun and are stopped themselves
-                async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
-                    lane = await channel.acquire()
-            except TimeoutError:
-                raise self._timeout() from None
-            # Shielded: a caller that stops waiting leaves the exchange to finish and free its lane.
-            exchange = loop.create_task(channel.exchange(lane, job))
-            exchange.add_done_callback(_observed)
+            exchange: asyncio.Task | None = None
             try:
                 async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
+                    lane = await channel.acquire()
+                    # Shielded: a caller that stops waiting leaves the exchange to finish and free its lane.
+                    exchange = loop.create_task(channel.exchange(lane, job))
+                    exchange.add_done_callback(_observed)
                     kind, payload = await asyncio.shield(exchange)
             except TimeoutError:
-                loop.run_in_executor(None, self._replace, channel)
+                # Waiting for a lane: the queries holding them overrun and are stopped themselves.
+                if exchange is not None:
+                    loop.run_in_executor(None, self._replace, channel)
                 raise self._timeout() from None
             except ProcessGone:
                 if attempt == 2:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from bioplan.layout import DataFile
 from bioplan.namespaces import CANONICAL_BASE
-from bioplan.rdfio import Source, prepare, read_all
+from bioplan.rdfio import Source, declared_graph, prepare, read_all
 from bioplan.sparql_text import drop_graphs_update
 from bioplan.store import OxigraphStore, RdfDocument, Store
 
@@ -178,8 +178,6 @@ def load(
 
 
 def _declared_graphs(files: list[DataFile]) -> set[str] | None:
-    """The graphs ``files`` write, known before reading them (each Turtle or N-Triples file's
-    own); None when a file names its graphs inside it (TriG, N-Quads) or names none."""
-    if not files or any(f.path.suffix not in (".ttl", ".nt") or not f.graph for f in files):
-        return None
-    return {f.graph for f in files}
+    """The graphs ``files`` write, known before reading them; None if one file's are not."""
+    graphs = [declared_graph(f) for f in files]
+    return set(graphs) if graphs and all(graphs) else None

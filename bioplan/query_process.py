@@ -109,9 +109,13 @@ class LaneClosed(EOFError):
     """The other end of a lane is gone."""
 
 
-def send_frame(lane: socket.socket, message) -> None:
+def _frame(message) -> bytes:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    lane.sendall(_FRAME_HEADER.pack(len(data)) + data)
+    return _FRAME_HEADER.pack(len(data)) + data
+
+
+def send_frame(lane: socket.socket, message) -> None:
+    lane.sendall(_frame(message))
 
 
 def receive_frame(lane: socket.socket):
@@ -133,8 +137,7 @@ def _receive_exactly(lane: socket.socket, size: int) -> bytearray:
 async def exchange(lane: socket.socket, message):
     """Send ``message`` on a non-blocking lane and wait for the answer, on the running loop."""
     loop = asyncio.get_running_loop()
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    frame = _FRAME_HEADER.pack(len(data)) + data
+    frame = _frame(message)
     try:  # the socket buffer takes a query at once; only a huge one waits for the loop
         sent = lane.send(frame)
     except BlockingIOError:

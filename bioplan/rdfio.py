@@ -71,6 +71,12 @@ def _format_and_text(file: DataFile) -> tuple[ox.RdfFormat, str]:
         raise InputError(file.path, f"not UTF-8 (byte {error.start})") from error
 
 
+def declared_graph(file: DataFile) -> str | None:
+    """The graph ``file`` writes, known before reading it: a Turtle or N-Triples file's triples
+    all go to its own graph; None for TriG and N-Quads, which name their graphs inside."""
+    return file.graph if _FORMATS.get(file.path.suffix) in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES) else None
+
+
 def _has_escapes(text: str) -> bool:
     # The text is NFC already; only escapes (\u0301) can spell a term out of NFC.
     return "\\u" in text or "\\U" in text

@@ -109,10 +109,11 @@ def _passed_marker(text: str, form: str, prebound: set[str]) -> Path:
 def _check_restrictions(query: UserQuery, prefixes: Mapping[str, str], prebound: set[str]) -> None:
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
     body = "".join(t.text for t in query.tokens)
-    marker = _passed_marker(prologue + query.prologue + body, query.form, prebound)
+    text = prologue + query.prologue + body
+    marker = _passed_marker(text, query.form, prebound)
     if marker.exists():
         return
-    _check_parsed(query, prologue + query.prologue + body, body, prebound)
+    _check_parsed(query, text, body, prebound)
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
