@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        engine.start()
-        await run_in_threadpool(search_index.load, store)  # before the first request: searches see everything
+        # Both before the first request (searches see everything), side by side: the query
+        # process copies the store while this process indexes its texts.
+        await asyncio.gather(run_in_threadpool(engine.start), run_in_threadpool(search_index.load, store))
         try:
             yield
         finally:

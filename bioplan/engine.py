@@ -4,9 +4,10 @@ outbound network, and answers of repeated queries from a cache.
 pyoxigraph cannot cancel a running query, so the embedded store's queries run in a child
 process (bioplan.query_process) that the engine kills and replaces when a query overruns; the
 queries running beside it are sent again to the replacement. The child serves from an
-in-memory copy of the dataset: loaded from an N-Quads dump of the on-disk store when it starts,
-then kept current by the writer, which sends it each graph it has replaced (the data fits in
-memory: durability lives in the on-disk store, speed in the copy).
+in-memory copy of the dataset: copied from a checkpoint of the on-disk store when it starts
+(a replacement answers from the checkpoint itself until then), then kept current by the writer,
+which sends it each graph it has replaced (the data fits in memory: durability lives in the
+on-disk store, speed in the copy).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import contextlib
 import hashlib
 import multiprocessing
 import secrets
+import shutil
 import socket
-import tempfile
 import threading
 import time
 from collections import OrderedDict, deque
@@ -31,6 +32,7 @@ from bioplan.evaluation import QueryJob, execute_job
 from bioplan.metrics import Sample
 from bioplan.query import QueryError
 from bioplan.results import QueryOutput
+from bioplan.store import OxigraphStore
 
 
 class QueryTimeout(Exception):
@@ -44,12 +46,14 @@ class ProcessGone(Exception):
 class _Channel:
     """One running query process: its control pipe and its lanes, each idle or carrying one query."""
 
-    def __init__(self, context, snapshot: str | None, lanes: int):
+    def __init__(self, context, checkpoint: Path, lanes: int, union_hint: bool | None):
+        self.checkpoint = checkpoint  # the folder of the store's checkpoint the process copies
+        self.union_hint = union_hint  # False: it answers from the checkpoint while copying it
         self.control, child_control = context.Pipe()
         pairs = [socket.socketpair() for _ in range(lanes)]
         self.process = context.Process(
             target=query_process.main,
-            args=(child_control, [child for _, child in pairs], snapshot),
+            args=(child_control, [child for _, child in pairs], str(checkpoint / "copy"), union_hint),
             daemon=True,
             name="bioplan-query",
         )
@@ -64,8 +68,9 @@ class _Channel:
         self._control_lock = threading.Lock()  # a write's graphs take a while: never under _lock
         self.in_flight = 0  # queries sent and not yet answered
 
-    def wait_ready(self) -> None:
-        self._receive_control()
+    def wait_ready(self) -> bool:
+        """Wait until queries are taken; whether the union default graph is written out."""
+        return self._receive_control()
 
     def control_request(self, kind: str, payload):
         with self._control_lock:
@@ -148,6 +153,7 @@ class _Channel:
             for lane in self._idle:
                 lane.close()
             self._idle = []
+        shutil.rmtree(self.checkpoint, ignore_errors=True)  # gone already once the copy was made
 
 
 def _observed(task: asyncio.Task) -> None:
@@ -156,7 +162,7 @@ def _observed(task: asyncio.Task) -> None:
         task.exception()
 
 
-def _unwrap(kind: str, payload) -> QueryOutput | None:
+def _unwrap(kind: str, payload):
     if kind == "ok":
         return payload
     if kind == "query-error":
@@ -167,14 +173,16 @@ def _unwrap(kind: str, payload) -> QueryOutput | None:
 class QueryProcess:
     """The embedded store's query process: started, fed writes, replaced when it overruns."""
 
-    def __init__(self, store, threads: int = 2, timeout_s: float = 10.0):
+    def __init__(self, store: OxigraphStore, threads: int = 2, timeout_s: float = 10.0):
         self.store = store  # the on-disk store, the source of every copy
         self.threads, self.timeout_s = threads, timeout_s
         self._context = multiprocessing.get_context("spawn")
         self._channel: _Channel | None = None
         self._ready = threading.Event()
         self._replacing = threading.Lock()  # one replacement, or one write, at a time
-        self._tmpdir: tempfile.TemporaryDirectory | None = None
+        # Whether the last process wrote the union out (some triple sits in two graphs), and the
+        # store's write stamp it held for; a replacement told "no" serves before its copy is made.
+        self._union: tuple[bool, int] | None = None
         self.restarts = 0  # processes replaced after a timeout or a crash
 
     @property
@@ -183,19 +191,31 @@ class QueryProcess:
         return self._ready.is_set() and channel is not None and channel.process.is_alive()
 
     def start(self) -> None:
-        self._tmpdir = tempfile.TemporaryDirectory(prefix="bioplan-snapshot-")
         self._launch()
 
     def _launch(self) -> None:
-        """Dump the on-disk store, start a process on the dump and wait until it has loaded it."""
-        assert self._tmpdir is not None
-        snapshot = Path(self._tmpdir.name) / "snapshot.nq"
-        self.store.dump(str(snapshot), format=ox.RdfFormat.N_QUADS)
-        channel = _Channel(self._context, str(snapshot), self.threads)
-        channel.wait_ready()
-        snapshot.unlink(missing_ok=True)  # loaded: the copy lives in the process now
+        """Start a process on a checkpoint of the on-disk store; wait until it takes queries."""
+        folder = self.store.scratch_folder("replica")
+        try:
+            before = self.store.write_stamp()
+            self.store.freeze(folder / "copy")
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        stamp = before if self.store.write_stamp() == before else None  # None: a write ran meanwhile
+        known = self._union is not None and stamp is not None and self._union[1] == stamp
+        channel = _Channel(self._context, folder, self.threads, self._union[0] if known else None)
+        try:
+            union = channel.wait_ready()
+        except BaseException:
+            channel.kill()  # and its checkpoint with it
+            raise
+        self._remember_union(union, stamp)
         self._channel = channel
         self._ready.set()
+
+    def _remember_union(self, union: bool, stamp: int | None) -> None:
+        self._union = None if stamp is None else (union, stamp)
 
     def _replace(self, failed: _Channel) -> None:
         """Kill ``failed`` and start another, unless that was done already."""
@@ -252,18 +272,19 @@ class QueryProcess:
         with self._replacing:
             channel = self._channel
             if channel is None:
-                return  # not started, or being replaced: the new copy is dumped after this write
-            # If it died, its replacement is dumped from the store, which has the write.
+                return  # not started, or being replaced: the new copy is made after this write
+            self._union = None  # until the process has said, of the data with this write
+            stamp = self.store.write_stamp()
+            # If it died, its replacement copies the store, which has the write.
             with contextlib.suppress(ProcessGone):
-                channel.control_request("replace", {g: list(q) for g, q in graphs.items()})
+                union = channel.control_request("replace", {g: list(q) for g, q in graphs.items()})
+                self._remember_union(union, stamp if self.store.write_stamp() == stamp else None)
 
     def close(self) -> None:
         channel, self._channel = self._channel, None
         self._ready.clear()
         if channel is not None:
             channel.kill()
-        if self._tmpdir is not None:
-            self._tmpdir.cleanup()
 
 
 class ResultCache:

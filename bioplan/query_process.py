@@ -11,21 +11,26 @@ so a query crosses no other thread or queue. Writes travel apart, on the control
     lane:      parent -> child  QueryJob        child -> parent  ("ok", QueryOutput)
                                                                  ("query-error", (message, line, column))
                                                                  ("error", text)
-    control:   parent -> child  ("replace", {graph: quads})      child -> parent  ("ok", None) | ("error", text)
+    control:   parent -> child  ("replace", {graph: quads})      child -> parent  ("ok", union written)
+                                                                 ("error", text)
 
-The control pipe also carries the first message, ("ok", None) once the dataset is loaded.
+The control pipe also carries the first message, ("ok", union written) once queries are taken;
+the answer to a replace says the same.
 Each message on a lane is a frame: its length (8 bytes, big-endian) and then its pickle.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pickle
+import shutil
 import socket
 import struct
 import threading
-from collections.abc import Iterable, Mapping
+import traceback
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -38,67 +43,143 @@ _MERGED_GRAPH = "urn:x-bioplan:merged-default-graph"
 
 
 class Replica:
-    """The in-memory copy the queries run on.
+    """The dataset the queries run on: an in-memory copy of a checkpoint of the on-disk store.
 
     The default graph is the union of the named graphs. pyoxigraph 0.5.13 counts a triple once
     per graph holding it when it forms that union (oxigraph#1919, fixed after 0.5.13), so when
     some triple sits in two graphs the union is written into the default graph instead: exact
     always, and paid for in memory only by data that needs it.
+
+    Copying takes a while (16 s at two million quads). When the caller knows that no triple sits
+    in two graphs (``union_hint`` False: the union needs no writing), queries run on the
+    checkpoint itself meanwhile, read-only from disk, so that a process replaced after a timeout
+    answers at once; otherwise they wait for the copy.
     """
 
-    def __init__(self, snapshot: str | None):
-        self.store = ox.Store()
-        if snapshot and os.path.exists(snapshot):
-            self.store.bulk_load(path=snapshot, format=ox.RdfFormat.N_QUADS)
-        self.union_written = False
+    def __init__(self, checkpoint: str, union_hint: bool | None):
+        self._checkpoint = checkpoint
+        self._disk: ox.Store | None = ox.Store.read_only(checkpoint)
+        self._union_hint = union_hint
+        self._view: tuple[ox.Store, bool] = (self._disk, False)  # (store, union written into it)
+        self._disk_readers = 0
+        self._changed = threading.Condition()  # guards _view and _disk_readers
         self._write_lock = threading.Lock()
-        self._sync_union(self._shares_triples())
+
+    @property
+    def serves_from_disk(self) -> bool:
+        return self._union_hint is False
+
+    @property
+    def union_written(self) -> bool:
+        return self._view[1]
+
+    def copy_into_memory(self) -> None:
+        """Copy the checkpoint into memory, move the queries onto the copy, then let the checkpoint go."""
+        assert self._disk is not None
+        memory = _copied(self._disk)
+        union = self._union_hint if self._union_hint is not None else _shares_triples(memory)
+        _sync_union(memory, union, written=False)
+        with self._changed:
+            self._view = (memory, union)
+            while self._disk_readers:  # queries still running on the checkpoint
+                self._changed.wait()
+            self._disk = None  # the last reference: RocksDB closes before its files go
+        shutil.rmtree(os.path.dirname(self._checkpoint), ignore_errors=True)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[tuple[ox.Store, bool]]:
+        with self._changed:
+            store, union = self._view
+            on_disk = store is self._disk
+            self._disk_readers += on_disk
+        try:
+            yield store, union
+        finally:
+            if on_disk:
+                with self._changed:
+                    self._disk_readers -= 1
+                    self._changed.notify_all()
 
     def run(self, job: QueryJob):
-        if job.default_graphs and len(set(job.default_graphs)) > 1 and self._shares_triples(job.default_graphs):
-            return self._run_on_merge(job)
-        return execute_job(self.store, job, union_in_default_graph=self.union_written)
+        with self._reading() as (store, union):
+            if job.default_graphs and len(set(job.default_graphs)) > 1 and _shares_triples(store, job.default_graphs):
+                return _run_on_merge(store, job)
+            return execute_job(store, job, union_in_default_graph=union)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         """Give each named graph its new content (the writer's committed state)."""
         with self._write_lock:
+            store, union = self._view
+            assert store is not self._disk, "writes are taken once the copy is in memory"
             for name, quads in graphs.items():
                 graph = ox.NamedNode(name)
-                self.store.remove_graph(graph)
-                self.store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+                store.remove_graph(graph)
+                store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
             changed = [ox.NamedNode(name) for name in graphs]
-            self._sync_union(self.union_written or self._shares_triples(changed=changed))
+            write_union = union or _shares_triples(store, changed=changed)
+            _sync_union(store, write_union, written=union)
+            self._view = (store, write_union)
 
-    def _shares_triples(self, among: Iterable[str] | None = None, changed: Iterable[ox.NamedNode] = ()) -> bool:
-        """Whether a triple sits in two graphs (of ``among``; or one of them in ``changed``)."""
-        first = second = ""
-        if among is not None:
-            values = " ".join(sparql_term(ox.NamedNode(g)) for g in among)
-            first = second = f"VALUES ?a {{ {values} }} VALUES ?b {{ {values} }}"
-        elif changed:
-            first = f"VALUES ?a {{ {' '.join(sparql_term(g) for g in changed)} }}"
-        query = f"ASK {{ {first} {second} GRAPH ?a {{ ?s ?p ?o }} GRAPH ?b {{ ?s ?p ?o }} FILTER(?a != ?b) }}"
-        return bool(self.store.query(query))
 
-    def _sync_union(self, write_union: bool) -> None:
-        if write_union:
-            self.store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        elif self.union_written:
-            self.store.update("DROP SILENT DEFAULT")
-        self.union_written = write_union
+def _copied(disk: ox.Store) -> ox.Store:
+    """An in-memory copy of ``disk``, streamed through a pipe as N-Quads: dumping and loading
+    run at once, and both in Rust with the GIL free, so queries go on meanwhile."""
+    memory = ox.Store()
+    read_end, write_end = os.pipe()
+    failures: list[BaseException] = []
 
-    def _run_on_merge(self, job: QueryJob):
-        """Several default graphs that share triples: merge them in a private store."""
-        private = ox.Store()
-        merged = ox.NamedNode(_MERGED_GRAPH)
-        for name in set(job.default_graphs):
-            private.extend(
-                ox.Quad(q.subject, q.predicate, q.object, merged)
-                for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
-            )
-        for name in set(job.named_graphs or ()):
-            private.extend(self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-        return execute_job(private, replace(job, default_graphs=(_MERGED_GRAPH,)))
+    def dump() -> None:
+        try:
+            with open(write_end, "wb", buffering=1 << 20) as sink:
+                disk.dump(sink, format=ox.RdfFormat.N_QUADS)
+        except BaseException as error:  # re-raised below: a short dump must not pass for a whole one
+            failures.append(error)
+
+    dumper = threading.Thread(target=dump, name="replica-dump")
+    dumper.start()
+    try:
+        # A transactional load: into memory it is faster than the bulk loader, and needs a
+        # third less memory at its peak (two million quads: 5.5 s, 0.72 GB; 6.3 s, 0.95 GB).
+        memory.load(path=f"/dev/fd/{read_end}", format=ox.RdfFormat.N_QUADS)
+    finally:
+        os.close(read_end)  # a dumper still writing gets a broken pipe instead of waiting forever
+        dumper.join()
+    if failures:
+        raise failures[0]
+    return memory
+
+
+def _shares_triples(store: ox.Store, among: Iterable[str] | None = None, changed: Iterable[ox.NamedNode] = ()) -> bool:
+    """Whether a triple sits in two graphs (of ``among``; or one of them in ``changed``)."""
+    first = second = ""
+    if among is not None:
+        values = " ".join(sparql_term(ox.NamedNode(g)) for g in among)
+        first = second = f"VALUES ?a {{ {values} }} VALUES ?b {{ {values} }}"
+    elif changed:
+        first = f"VALUES ?a {{ {' '.join(sparql_term(g) for g in changed)} }}"
+    query = f"ASK {{ {first} {second} GRAPH ?a {{ ?s ?p ?o }} GRAPH ?b {{ ?s ?p ?o }} FILTER(?a != ?b) }}"
+    return bool(store.query(query))
+
+
+def _sync_union(store: ox.Store, write_union: bool, written: bool) -> None:
+    if write_union:
+        store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    elif written:
+        store.update("DROP SILENT DEFAULT")
+
+
+def _run_on_merge(store: ox.Store, job: QueryJob):
+    """Several default graphs that share triples: merge them in a private store."""
+    private = ox.Store()
+    merged = ox.NamedNode(_MERGED_GRAPH)
+    for name in set(job.default_graphs):
+        private.extend(
+            ox.Quad(q.subject, q.predicate, q.object, merged)
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+        )
+    for name in set(job.named_graphs or ()):
+        private.extend(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+    return execute_job(private, replace(job, default_graphs=(_MERGED_GRAPH,)))
 
 
 _FRAME_HEADER = struct.Struct("!Q")
@@ -191,11 +272,19 @@ def serve_lane(replica: Replica, lane: socket.socket) -> None:
             return
 
 
-def main(control, lanes: list[socket.socket], snapshot: str | None) -> None:  # the child's entry point
-    replica = Replica(snapshot)
+def main(control, lanes: list[socket.socket], checkpoint: str, union_hint: bool | None) -> None:  # the child's entry
+    replica = Replica(checkpoint, union_hint)
+    if not replica.serves_from_disk:
+        replica.copy_into_memory()
     for lane in lanes:
         threading.Thread(target=serve_lane, args=(replica, lane), daemon=True, name="query-lane").start()
-    control.send(("ok", None))
+    control.send(("ok", replica.union_written))
+    if replica.serves_from_disk:
+        try:
+            replica.copy_into_memory()  # the lanes answer from the checkpoint meanwhile
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)  # the parent sees the process gone and starts another
     while True:
         try:
             kind, payload = control.recv()
@@ -206,6 +295,6 @@ def main(control, lanes: list[socket.socket], snapshot: str | None) -> None:  # 
             continue
         try:
             replica.replace_graphs(payload)
-            control.send(("ok", None))
+            control.send(("ok", replica.union_written))
         except Exception as error:
             control.send(("error", f"{type(error).__name__}: {error}"))

@@ -75,7 +75,26 @@ class OxigraphStore:
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
+            # Holding the store's lock, this process owns its scratch folders: any left are from
+            # a process that was killed.
+            for stale in self.path.parent.glob(f".{self.path.name}.*-*"):
+                shutil.rmtree(stale, ignore_errors=True)
         self.read_only = read_only
+        self._writes_begun = self._writes_done = 0  # see write_stamp
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        self._writes_begun += 1
+        try:
+            yield
+        finally:
+            self._writes_done += 1
+
+    def write_stamp(self) -> int | None:
+        """Writes made so far, or None while one is under way: the store did not change between
+        two equal stamps (of this process's writes; a writable store is this process's alone)."""
+        done = self._writes_done  # read before begun: a write starting in between shows
+        return done if done == self._writes_begun else None
 
     def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options):
         """Run a query; ``options`` are pyoxigraph's (default_graph, named_graphs, base_iri)."""
@@ -87,8 +106,9 @@ class OxigraphStore:
         )
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        self._store.update(sparql, base_iri=base_iri)
-        self._store.flush()
+        with self._writing():
+            self._store.update(sparql, base_iri=base_iri)
+            self._store.flush()
 
     def graph_quads(self, graph: str | None) -> list[ox.Quad]:
         name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
@@ -98,6 +118,10 @@ class OxigraphStore:
         self._store.dump(path, format=format)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, atomic: bool = True) -> None:
+        with self._writing():
+            self._replace_graphs(graphs, atomic)
+
+    def _replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], atomic: bool) -> None:
         if atomic:
             # One SPARQL update is one transaction: every graph is replaced, or none is.
             self._store.update(replace_graphs_update(graphs))
@@ -114,20 +138,22 @@ class OxigraphStore:
     def change_graphs(
         self, replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad], added: Iterable[ox.Quad]
     ) -> None:
-        self._store.update(change_graphs_update(replaced, removed, added))
-        self._store.flush()
+        with self._writing():
+            self._store.update(change_graphs_update(replaced, removed, added))
+            self._store.flush()
 
     def bulk_replace(self, graphs: Iterable[str], documents: Iterable[RdfDocument]) -> None:
         """Replace ``graphs`` with the triples of ``documents``, parsed and written by the bulk
         loader in Rust, as `oxigraph load` does: no Python object per quad, one transaction per
         batch (an interrupted load is run again). The documents must be valid RDF: a syntax error
         stops the load halfway."""
-        if drops := drop_graphs_update(graphs):
-            self._store.update(drops)
-        for document in _joined(documents):
-            graph = ox.NamedNode(document.graph) if document.graph else None
-            self._store.bulk_load(document.text, format=document.format, base_iri=document.base_iri, to_graph=graph)
-        self._store.flush()
+        with self._writing():
+            if drops := drop_graphs_update(graphs):
+                self._store.update(drops)
+            for document in _joined(documents):
+                graph = ox.NamedNode(document.graph) if document.graph else None
+                self._store.bulk_load(document.text, format=document.format, base_iri=document.base_iri, to_graph=graph)
+            self._store.flush()
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
@@ -137,7 +163,7 @@ class OxigraphStore:
         """A writable copy of the store as it is now, to try a change on and throw away: a RocksDB
         checkpoint beside the store (hard links to its immutable files: instant at any size),
         deleted afterwards. Blank nodes keep their identity, unlike a dump read back."""
-        folder = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.scratch-", dir=self.path.parent))
+        folder = self.scratch_folder("scratch")
         scratch = None
         try:
             self._store.backup(str(folder / "copy"))
@@ -147,6 +173,17 @@ class OxigraphStore:
             if scratch is not None:
                 scratch.store = None  # the last reference: the copy closes before its files go
             shutil.rmtree(folder, ignore_errors=True)
+
+    def scratch_folder(self, kind: str) -> Path:
+        """A new empty folder beside the store, on its file system, so that a checkpoint in it
+        is made of hard links; the caller deletes it."""
+        return Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{kind}-", dir=self.path.parent))
+
+    def freeze(self, folder: Path) -> None:
+        """A copy of the store as it is now in ``folder`` (which must not exist), for
+        ``pyoxigraph.Store.read_only`` in another process: a RocksDB checkpoint, instant at any size
+        and independent of later writes here."""
+        self._store.backup(str(folder))
 
     def quad_count(self, graph: str) -> int:
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

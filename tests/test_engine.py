@@ -146,3 +146,80 @@ def test_a_lane_freed_on_one_event_loop_is_handed_to_a_query_waiting_on_another(
         store.close()
     assert answers["slow"]["results"]["bindings"][0]["n"]["value"] == str(60**4)
     assert answers["quick"] == (1, 1)
+
+
+def test_a_replacement_told_that_no_triple_is_shared_answers_before_its_copy_is_made(tmp_path):
+    """The first process learns whether some triple sits in two graphs; its replacement, told so
+    of unchanged data, takes queries at once (from the checkpoint) instead of after its copy."""
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [quad(1, G1)], G2: [quad(2, G2)]})
+    engine = EmbeddedEngine(store, workers=1, timeout_s=60)
+    engine.start()
+    try:
+        assert engine.process._channel.union_hint is None  # nothing known yet: copied first
+        engine.process._replace(engine.process._channel)
+        assert engine.process._channel.union_hint is False
+        assert counted(engine) == (2, 3)
+        engine.refresh({G2: [quad(2, G2), quad(1, G2)]})  # now a triple sits in both graphs
+        engine.process._replace(engine.process._channel)
+        assert engine.process._channel.union_hint is True  # the union is written before queries run
+        assert counted(engine) == (2, 3)
+    finally:
+        engine.close()
+        store.close()
+    assert not list(tmp_path.glob(".store.replica-*")), "every checkpoint is deleted"
+
+
+def test_a_write_while_the_checkpoint_is_made_leaves_the_replacement_told_nothing(tmp_path):
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [quad(1, G1)]})
+    engine = EmbeddedEngine(store, workers=1, timeout_s=60)
+    engine.start()
+    freeze = store.freeze
+
+    def freeze_beside_a_write(folder):  # the write commits between the two stamps around the checkpoint
+        freeze(folder)
+        store.replace_graphs({G2: [quad(1, G2)]})  # the same triple in a second graph
+
+    try:
+        store.freeze = freeze_beside_a_write
+        engine.process._replace(engine.process._channel)
+        store.freeze = freeze
+        assert engine.process._channel.union_hint is None
+        engine.process._replace(engine.process._channel)  # its process's finding held for no known state
+        assert engine.process._channel.union_hint is None
+        engine.process._replace(engine.process._channel)
+        assert engine.process._channel.union_hint is True
+    finally:
+        engine.close()
+        store.close()
+
+
+def test_a_replica_answers_from_the_checkpoint_then_from_memory_and_lets_the_checkpoint_go(tmp_path):
+    from bioplan.query_process import Replica
+
+    store = OxigraphStore(tmp_path / "store")
+    store.replace_graphs({G1: [quad(1, G1)], G2: [quad(2, G2)]})
+    folder = store.scratch_folder("replica")
+    store.freeze(folder / "copy")
+    store.replace_graphs({G2: [quad(5, G2)]})  # after the checkpoint: not in it
+    store.close()
+
+    def total(replica: Replica) -> tuple[int, int]:
+        binding = json.loads(replica.run(QueryJob(COUNT, "json")).body)["results"]["bindings"][0]
+        return int(binding["n"]["value"]), int(binding["total"]["value"])
+
+    replica = Replica(str(folder / "copy"), union_hint=False)
+    assert replica.serves_from_disk
+    assert total(replica) == (2, 3)
+    replica.copy_into_memory()
+    assert total(replica) == (2, 3)
+    assert not folder.exists()
+    replica.replace_graphs({G1: [quad(2, G1)]})  # the triple of G2 now in G1 too: the union is written
+    assert replica.union_written and total(replica) == (1, 2)
+
+    other = OxigraphStore(tmp_path / "other")
+    folder = other.scratch_folder("replica")
+    other.freeze(folder / "copy")
+    other.close()
+    assert not Replica(str(folder / "copy"), union_hint=None).serves_from_disk  # nothing known: copied first
