@@ -176,8 +176,13 @@ class OxigraphStore:
 
     def scratch_folder(self, kind: str) -> Path:
         """A new empty folder beside the store, on its file system, so that a checkpoint in it
-        is made of hard links; the caller deletes it."""
-        return Path(tempfile.mkdtemp(prefix=f".{self.path.name}.{kind}-", dir=self.path.parent))
+        is made of hard links; the caller deletes it. Where the store's parent folder cannot be
+        written, one in the system's temporary folder (a checkpoint there copies the files)."""
+        prefix = f".{self.path.name}.{kind}-"
+        try:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=self.path.parent))
+        except OSError:
+            return Path(tempfile.mkdtemp(prefix=prefix))
 
     def freeze(self, folder: Path) -> None:
         """A copy of the store as it is now in ``folder`` (which must not exist), for

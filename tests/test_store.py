@@ -3,6 +3,10 @@ scratch folders beside it."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from bioplan.store import OxigraphStore, RdfDocument
@@ -50,3 +54,24 @@ def test_scratch_folders_left_by_a_killed_process_go_when_the_store_is_opened_ag
     OxigraphStore(tmp_path / "store").close()
     assert not any(folder.exists() for folder in left)
     assert other.exists()
+
+
+def test_a_store_whose_parent_folder_cannot_be_written_makes_its_scratch_folders_elsewhere(tmp_path, monkeypatch):
+    store = OxigraphStore(tmp_path / "parent" / "store")
+    store.replace_graphs({G1: [quad(1, G1)]})
+    make_folder = tempfile.mkdtemp
+
+    def refuse_beside_the_store(prefix=None, dir=None):  # as the OS does for a folder we may not write (root may)
+        if dir is not None and Path(dir) == store.path.parent:
+            raise PermissionError(13, "Permission denied", str(dir))
+        return make_folder(prefix=prefix, dir=dir)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse_beside_the_store)
+    try:
+        folder = store.scratch_folder("replica")
+        assert folder.parent != store.path.parent
+        store.freeze(folder / "copy")
+        assert len(ox.Store.read_only(str(folder / "copy"))) == 1
+        shutil.rmtree(folder)
+    finally:
+        store.close()
