@@ -17,10 +17,8 @@ from the embedded store: ``QuerySolutions``, ``QueryBoolean``, or an iterator of
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -31,10 +29,8 @@ from bioplan.sparql_text import change_graphs_update, replace_graphs_update, spa
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
-DUMP_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.9"
 
 _GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
-_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 _ERROR_TEXT_LIMIT = 2000
 
@@ -300,35 +296,6 @@ class RemoteStore:
 
     def named_graphs(self) -> list[str]:
         return [s["g"].value for s in self.query(_GRAPH_NAMES, union_default_graph=False)]
-
-    def dump(self, path: str, format=ox.RdfFormat.N_QUADS) -> None:
-        """Write every quad of the store to ``path``, streamed through a temporary file, not memory."""
-        with tempfile.TemporaryDirectory(prefix="bioplan-dump-") as folder:
-            answer = Path(folder) / "answer"
-            try:
-                with self._client.stream(
-                    "POST",
-                    self.query_url,
-                    content=form([("query", _ALL_QUADS)]),
-                    headers={**FORM_HEADERS, "Accept": DUMP_ACCEPT},
-                ) as response:
-                    if response.is_error:
-                        response.read()
-                        raise self._failed(response)
-                    media_type = _media_type(response)
-                    with answer.open("wb") as out:
-                        for chunk in response.iter_bytes():
-                            out.write(chunk)
-            except httpx.HTTPError as error:
-                raise RemoteStoreError(f"the store at {self.query_url} did not answer: {error_text(error)}") from error
-            results_format = ox.QueryResultsFormat.from_media_type(media_type)
-            if results_format is None:
-                raise RemoteStoreError(f"the store at {self.query_url} answered with unexpected {media_type}")
-            solutions = ox.parse_query_results(path=answer, format=results_format)
-            quads = (
-                ox.Quad(s["s"], s["p"], s["o"], s["g"] if s["g"] is not None else ox.DefaultGraph()) for s in solutions
-            )
-            ox.serialize(quads, output=path, format=format)
 
     def close(self) -> None:
         self._client.close()

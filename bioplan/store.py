@@ -58,9 +58,6 @@ class Store(Protocol):
 
     def named_graphs(self) -> list[str]: ...
 
-    def dump(self, path: str, format=ox.RdfFormat.N_QUADS) -> None:
-        """Write every quad of the store to ``path``."""
-
     def close(self) -> None: ...
 
 
@@ -113,9 +110,6 @@ class OxigraphStore:
     def graph_quads(self, graph: str | None) -> list[ox.Quad]:
         name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         return list(self._store.quads_for_pattern(None, None, None, name))
-
-    def dump(self, path: str, format=ox.RdfFormat.N_QUADS) -> None:
-        self._store.dump(path, format=format)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, atomic: bool = True) -> None:
         with self._writing():

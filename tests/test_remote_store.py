@@ -214,13 +214,6 @@ def test_the_query_engine_runs_jobs_on_the_store(filled):
     assert (malformed.value.line, malformed.value.column) == (1, 25)
 
 
-def test_dump_writes_every_quad_as_n_quads(filled, tmp_path):
-    path = tmp_path / "dump.nq"
-    filled.dump(str(path))
-    dumped = set(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
-    assert dumped == {*GRAPH_ONE, *GRAPH_TWO, quad("d", "p", ox.Literal("default"), None)}
-
-
 # -- the remote store only -----------------------------------------------------------------
 
 
@@ -241,7 +234,6 @@ def test_a_stopped_remote_gives_remote_store_errors(tmp_path):
             lambda: store.replace_graphs({G1: GRAPH_ONE}),
             lambda: store.graph_quads(G1),
             store.named_graphs,
-            lambda: store.dump(str(tmp_path / "dump.nq")),
         ):
             with pytest.raises(RemoteStoreError, match="did not answer"):
                 operation()
