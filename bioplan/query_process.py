@@ -28,7 +28,9 @@ import pickle
 import shutil
 import socket
 import struct
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
@@ -272,16 +274,27 @@ def serve_lane(replica: Replica, lane: socket.socket) -> None:
             return
 
 
+def _log(message: str) -> None:
+    print(f"INFO:     query process {os.getpid()}: {message}", file=sys.stderr, flush=True)  # uvicorn's style
+
+
+def _copy(replica: Replica) -> None:
+    started = time.perf_counter()
+    replica.copy_into_memory()
+    _log(f"the store is copied into memory ({time.perf_counter() - started:.1f} s); queries run on the copy")
+
+
 def main(control, lanes: list[socket.socket], checkpoint: str, union_hint: bool | None) -> None:  # the child's entry
     replica = Replica(checkpoint, union_hint)
     if not replica.serves_from_disk:
-        replica.copy_into_memory()
+        _copy(replica)
     for lane in lanes:
         threading.Thread(target=serve_lane, args=(replica, lane), daemon=True, name="query-lane").start()
     control.send(("ok", replica.union_written))
     if replica.serves_from_disk:
+        _log("answering from a checkpoint of the store on disk while it is copied into memory")
         try:
-            replica.copy_into_memory()  # the lanes answer from the checkpoint meanwhile
+            _copy(replica)  # the lanes answer from the checkpoint meanwhile
         except BaseException:
             traceback.print_exc()
             os._exit(1)  # the parent sees the process gone and starts another
