@@ -125,7 +125,9 @@ class Replica:
 
 def _copied(disk: ox.Store) -> ox.Store:
     """An in-memory copy of ``disk``, streamed through a pipe as N-Quads: dumping and loading
-    run at once, and both in Rust with the GIL free, so queries go on meanwhile."""
+    run at once, in Rust, taking the GIL only to hand each chunk to the pipe, so queries go on
+    meanwhile. (The dump goes through a Python file: dumping to the pipe's path fails at its end,
+    EINVAL from syncing a pipe.)"""
     memory = ox.Store()
     read_end, write_end = os.pipe()
     failures: list[BaseException] = []
