@@ -22,8 +22,9 @@ import socket
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -33,6 +34,8 @@ from bioplan.metrics import Sample
 from bioplan.query import QueryError
 from bioplan.results import QueryOutput
 from bioplan.store import OxigraphStore
+
+T = TypeVar("T")
 
 
 class QueryTimeout(Exception):
@@ -197,13 +200,11 @@ class QueryProcess:
         """Start a process on a checkpoint of the on-disk store; wait until it takes queries."""
         folder = self.store.scratch_folder("replica")
         try:
-            before = self.store.write_stamp()
-            self.store.freeze(folder / "copy")
+            _, stamp = self._unchanged_during(lambda: self.store.freeze(folder / "copy"))
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        stamp = before if self.store.write_stamp() == before else None  # None: a write ran meanwhile
-        known = self._union is not None and stamp is not None and self._union[1] == stamp
+        known = self._union is not None and self._union[1] == stamp  # remembered stamps are never None
         channel = _Channel(self._context, folder, self.threads, self._union[0] if known else None)
         try:
             union = channel.wait_ready()
@@ -213,6 +214,12 @@ class QueryProcess:
         self._remember_union(union, stamp)
         self._channel = channel
         self._ready.set()
+
+    def _unchanged_during(self, action: Callable[[], T]) -> tuple[T, int | None]:
+        """What ``action`` returns, and the store's write stamp if no write ran meanwhile (else None)."""
+        before = self.store.write_stamp()
+        result = action()
+        return result, (before if self.store.write_stamp() == before else None)
 
     def _remember_union(self, union: bool, stamp: int | None) -> None:
         self._union = None if stamp is None else (union, stamp)
@@ -274,11 +281,10 @@ class QueryProcess:
             if channel is None:
                 return  # not started, or being replaced: the new copy is made after this write
             self._union = None  # until the process has said, of the data with this write
-            stamp = self.store.write_stamp()
+            content = {g: list(q) for g, q in graphs.items()}
             # If it died, its replacement copies the store, which has the write.
             with contextlib.suppress(ProcessGone):
-                union = channel.control_request("replace", {g: list(q) for g, q in graphs.items()})
-                self._remember_union(union, stamp if self.store.write_stamp() == stamp else None)
+                self._remember_union(*self._unchanged_during(lambda: channel.control_request("replace", content)))
 
     def close(self) -> None:
         channel, self._channel = self._channel, None

@@ -160,7 +160,7 @@ class OxigraphStore:
         folder = self.scratch_folder("scratch")
         scratch = None
         try:
-            self._store.backup(str(folder / "copy"))
+            self.freeze(folder / "copy")
             scratch = ScratchCopy(ox.Store(str(folder / "copy")))
             yield scratch
         finally:
