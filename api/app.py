@@ -33,6 +33,7 @@ from api.routes import (
 from bioplan import layout
 from bioplan.engine import DirectEngine, EmbeddedEngine
 from bioplan.metrics import Metrics
+from bioplan.parse_sandbox import ParseSandbox
 from bioplan.reports import ReportService
 from bioplan.search import SearchIndex
 from bioplan.settings import Settings
@@ -54,6 +55,7 @@ class Services:
     stored_queries: dict[str, StoredQuery]  # queries/*.rq, read once
     reports: ReportService
     metrics: Metrics
+    parser: ParseSandbox  # where untrusted bodies are parsed first
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -65,7 +67,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     else:
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
     search_index = SearchIndex()
-    writes = WriteService(settings, store, [engine, search_index])
+    parser = ParseSandbox(settings.parse_timeout_s)
+    writes = WriteService(settings, store, [engine, search_index], parser)
     services = Services(
         settings,
         store,
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         all_queries(),
         ReportService(store, writes),
         Metrics(),
+        parser,
     )
 
     @asynccontextmanager
@@ -86,6 +90,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         try:
             yield
         finally:
+            parser.close()
             engine.close()
             if owns_store:
                 store.close()

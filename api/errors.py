@@ -21,6 +21,9 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from bioplan import formats
+from bioplan.nesting import TooDeep
+from bioplan.outbound import OutboundRefused
+from bioplan.parse_sandbox import ParseRefused
 from bioplan.remote_store import RemoteStoreError
 
 log = logging.getLogger("bioplan.api")
@@ -151,6 +154,21 @@ def install(app: FastAPI) -> None:
     async def _validation_error(request: Request, error: RequestValidationError):
         details = [{"where": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
         return error_response(request, ApiError(400, "bad-request", "invalid request parameters", details=details))
+
+    # Untrusted input refused by the core, on every path that reads it.
+    @app.exception_handler(TooDeep)
+    async def _too_deep(request: Request, error: TooDeep):
+        details = {"limit": error.limit, "setting": "BIOPLAN_MAX_NESTING"}
+        return error_response(request, ApiError(400, "too-deep", str(error), details=details))
+
+    @app.exception_handler(OutboundRefused)
+    async def _outbound(request: Request, error: OutboundRefused):
+        return error_response(request, ApiError(400, error.code, str(error), details={"clause": error.clause}))
+
+    @app.exception_handler(ParseRefused)
+    async def _unparsable(request: Request, error: ParseRefused):
+        column = error.column if error.line is not None else None
+        return error_response(request, ApiError(400, error.code, error.message, line=error.line, column=column))
 
     @app.exception_handler(RemoteStoreError)
     async def _remote_store(request: Request, error: RemoteStoreError):

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from fastapi import Request
 
 from api.errors import ApiError
+from bioplan import nesting
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -93,8 +95,26 @@ def _refuse_other(params: dict[str, list[str]], operation: Operation) -> None:
         )
 
 
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+
+
 async def read_operation(request: Request, operation: Operation) -> ProtocolRequest:
-    """The operation string and parameters of ``request``, or ApiError per the protocol."""
+    """The operation string and parameters of ``request``, or ApiError per the protocol; checked
+    before anything parses it: nested at most BIOPLAN_MAX_NESTING deep (TooDeep), and every
+    dataset parameter an absolute IRI."""
+    read = await _read_operation(request, operation)
+    if read.text is not None:
+        nesting.check_sparql_like(read.text, request.app.state.services.settings.max_nesting, operation.name)
+    for name in DATASET_PARAMETERS:
+        for value in read.params.get(name, ()):
+            try:
+                ox.NamedNode(value)
+            except ValueError as error:
+                raise ApiError(400, "bad-request", f"{name} takes absolute IRIs, not {value!r}") from error
+    return read
+
+
+async def _read_operation(request: Request, operation: Operation) -> ProtocolRequest:
     url_params = parse_params(request.url.query, "URL")
     _refuse_other(url_params, operation)
     if request.method in ("GET", "HEAD"):

@@ -12,14 +12,9 @@ import pyoxigraph as ox
 from bioplan import formats
 from bioplan.query import QueryError, parse_position
 from bioplan.results import QueryOutput, capped, write_boolean, write_graph, write_solutions
-from bioplan.sparql_text import service_endpoints
 
 # A default graph that names no graph at all: the protocol's empty default graph.
 EMPTY_GRAPH = "urn:x-bioplan:empty-default-graph"
-
-
-class QueryRefused(Exception):
-    """The query asks for something this endpoint does not do (SERVICE to an unlisted endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -34,12 +29,6 @@ class QueryJob:
     @property
     def names_dataset(self) -> bool:
         return self.default_graphs is not None or self.named_graphs is not None
-
-
-def check_services(query: str, allowlist: tuple[str, ...]) -> None:
-    for endpoint in service_endpoints(query):
-        if endpoint not in allowlist:
-            raise QueryRefused(f"SERVICE <{endpoint}> is not allowed: queries may not call other endpoints")
 
 
 def dataset_options(job: QueryJob, *, union_in_default_graph: bool = False) -> dict:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from bioplan.sparql_text import service_endpoints
 from bioplan.store import Store
 
 RESULT_FORMATS = {
@@ -95,16 +94,3 @@ def format_table(table: Table) -> str:
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(out) + "\n"
-
-
-def syntax_error(query: str, base_iri: str | None) -> QueryError | None:
-    """The query's syntax error, if any, found by preparing it over an empty store, where there
-    is nothing to evaluate. A query with SERVICE is not tried: that would call the endpoint."""
-    if service_endpoints(query):
-        return None
-    try:
-        ox.Store().query(query, base_iri=base_iri)
-    except SyntaxError as error:
-        line, column = parse_position(str(error))
-        return QueryError(f"malformed query: {error}", line, column)
-    return None

@@ -391,7 +391,7 @@ class ReportService:
                 obligation=obligation,
                 late=due is not None and issued.astimezone(UTC).date() > due,
             )
-            self.writes.post_graph(principal, graph, report_triples(submission, context))
+            self.writes.post_graph(principal, graph, report_triples(submission, context), report=True)
         return Receipt(context.report, graph, number, issued, current, due, obligation, context.late)
 
     def _with_units(self, submission: Submission) -> Submission:

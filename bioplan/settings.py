@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     cors_origins: CommaList = Field(
         ("*",), description="Origins allowed by CORS, comma-separated (never with credentials)."
     )
+    max_nesting: int = Field(
+        500,
+        gt=0,
+        le=2000,
+        description="Deepest nesting of brackets, braces or elements accepted in a query, update or body (400 past it).",
+    )
+    parse_timeout_s: float = Field(
+        10.0, gt=0, description="Time limit of parsing one request body or checking one query's syntax, in seconds."
+    )
     service_allowlist: CommaList = Field(
         (), description="SPARQL endpoints that SERVICE and LOAD may reach, comma-separated."
     )

@@ -30,19 +30,21 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from bioplan import outbound
 from bioplan.auth import Authenticator, Principal, Unauthenticated
-from bioplan.evaluation import QueryRefused
 from bioplan.namespaces import graph_iri
+from bioplan.parse_sandbox import ParseSandbox
 from bioplan.provenance import PROVENANCE_GRAPH, activity_quads
 from bioplan.query import QueryError, parse_position
 from bioplan.rdfio import nfc_quad
 from bioplan.settings import Settings
 from bioplan.shacl import validate_store
-from bioplan.sparql_text import _mask, load_sources, service_endpoints
+from bioplan.sparql_text import _mask
 from bioplan.store import OxigraphStore, ScratchCopy, Store
 from bioplan.text import nfc
 from bioplan.update_targets import written_graphs
 from bioplan.validation import ValidationReport
+from bioplan.write_scope import ForeignSubject, check_subjects
 
 __all__ = [
     "Forbidden",
@@ -87,10 +89,9 @@ class InvalidWrite(Exception):
         self.report = report
 
 
-class UpdateRefused(QueryRefused):
+class UpdateRefused(Exception):
     """The update cannot be run as sent (400); ``code`` says why, for the error body.
 
-    load-not-allowed / service-not-allowed: it would reach an endpoint not on the allowlist;
     dataset-conflict: using-graph-uri or using-named-graph-uri together with USING or WITH;
     update-failed: evaluation failed (DROP of a graph that does not exist, a LOAD that failed).
     """
@@ -248,19 +249,6 @@ def with_protocol_dataset(update: str, using_graphs: Iterable[str] = (), using_n
     return update
 
 
-def check_outbound(update: str, allowlist: Iterable[str]) -> None:
-    """No URL fetched on a client's behalf: LOAD and SERVICE reach allowlisted endpoints only."""
-    allowed = set(allowlist)
-    for source in load_sources(update):
-        if source not in allowed:
-            raise UpdateRefused("load-not-allowed", f"LOAD <{source}> is not allowed: updates may not fetch URLs")
-    for endpoint in service_endpoints(update):
-        if endpoint not in allowed:
-            raise UpdateRefused(
-                "service-not-allowed", f"SERVICE <{endpoint}> is not allowed: updates may not call other endpoints"
-            )
-
-
 # ---------------------------------------------------------------------------------------------
 # The service
 
@@ -306,8 +294,10 @@ def _normalised(items: Iterable[ox.Quad | ox.Triple]) -> Triples:
 class WriteService:
     """Authorises, computes, checks, validates, commits and records writes. Built once per app."""
 
-    def __init__(self, settings: Settings, store: Store, listeners: Sequence = ()):
+    def __init__(self, settings: Settings, store: Store, listeners: Sequence = (), parser: ParseSandbox | None = None):
         self.store = store
+        # Where an update's syntax is checked first: a parser crash there costs only the request.
+        self.parser = parser if parser is not None else ParseSandbox(settings.parse_timeout_s)
         # Copies of the data (the query process, the search index): each gets refresh(graphs)
         # with the new content of every graph a committed write replaced.
         self.listeners = list(listeners)
@@ -363,10 +353,15 @@ class WriteService:
         quads: Iterable[ox.Quad | ox.Triple],
         if_match: str | None = None,
         if_none_match: str | None = None,
+        *,
+        report: bool = False,
     ) -> WriteResult:
-        """Merge ``quads`` into the graph (creating it when it holds no triples)."""
+        """Merge ``quads`` into the graph (creating it when it holds no triples). ``report``: the
+        report service files a progress report, which a province token may not write otherwise."""
         incoming = _normalised(quads)
-        return self._write_graph(principal, graph, lambda current: current | incoming, if_match, if_none_match)
+        return self._write_graph(
+            principal, graph, lambda current: current | incoming, if_match, if_none_match, report=report
+        )
 
     def delete_graph(
         self,
@@ -386,6 +381,7 @@ class WriteService:
         if_match: str | None,
         if_none_match: str | None,
         must_exist: bool = False,
+        report: bool = False,
     ) -> WriteResult:
         self._check_scope(principal, [graph])  # before anything else: a 403 reveals nothing
         with self._lock:
@@ -398,7 +394,7 @@ class WriteService:
             def lookup(name: Graph) -> Triples:
                 return after if name == graph else self._triples(name)
 
-            result = self._apply(principal, {graph: current}, {graph: after}, lookup)
+            result = self._apply(principal, {graph: current}, {graph: after}, lookup, report=report)
         if graph not in result.graphs and after:
             # Nothing changed (a PUT of the same triples): the answer still carries the ETag.
             return WriteResult(result.graphs, {graph: graph_etag(after)}, result.created)
@@ -417,14 +413,15 @@ class WriteService:
     ) -> WriteResult:
         """Run a SPARQL 1.1 Update on a scratch copy of the dataset, then write what it changed."""
         text = nfc(sparql)
-        check_outbound(text, self.allowlist)
+        outbound.check(text, self.allowlist)  # LOAD and SERVICE reach allowlisted endpoints only
         try:
             text = with_protocol_dataset(text, using_graphs, using_named_graphs)
         except ValueError as error:
             raise UpdateRefused(
                 "bad-dataset", f"using-graph-uri and using-named-graph-uri take IRIs: {error}"
             ) from error
-        _check_syntax(text, base_iri)
+        if not any(outbound.clauses(text)):  # an allowlisted LOAD or SERVICE is not sent twice
+            self.parser.check_update(text, base_iri)  # before the dataset is copied for nothing
         written = written_graphs(text)
         with self._lock, self._scratch() as copy:
             scratch = copy.store
@@ -500,6 +497,8 @@ class WriteService:
         before: Mapping[Graph, Triples],
         after: Mapping[Graph, Triples],
         lookup: Callable[[Graph], Triples],
+        *,
+        report: bool = False,
     ) -> WriteResult:
         """Check, validate, commit and record the difference between ``before`` and ``after``."""
         empty: Triples = set()
@@ -514,6 +513,12 @@ class WriteService:
         if not changed:
             return WriteResult({}, {})
         self._check_scope(principal, changed)
+        if principal.province is not None:
+            for graph in changed:
+                try:
+                    check_subjects(principal.province, before.get(graph, empty), lookup(graph), reports=report)
+                except ForeignSubject as error:
+                    raise Forbidden(str(error)) from error
         report = self._validate(changed, lookup)
         if report is not None and not report.conforms:
             raise InvalidWrite(report)
@@ -565,19 +570,3 @@ class WriteService:
 def _query_error(error: SyntaxError) -> QueryError:
     line, column = parse_position(str(error))
     return QueryError(f"malformed update: {error}", line, column)
-
-
-def _check_syntax(update: str, base_iri: str | None) -> None:
-    """Find syntax errors on an empty store, before the dataset is copied for nothing.
-
-    Evaluation errors there mean nothing (the empty store lacks the graphs the update names),
-    and an update that reaches out (LOAD, SERVICE: allowlisted ones) is not run twice.
-    """
-    if load_sources(update) or service_endpoints(update):
-        return
-    try:
-        ox.Store().update(update, base_iri=base_iri)
-    except SyntaxError as error:
-        raise _query_error(error) from error
-    except (OSError, RuntimeError, ValueError):
-        pass

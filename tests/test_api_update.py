@@ -22,6 +22,7 @@ from bioplan.namespaces import CANONICAL_BASE, graph_iri
 ADMIN = "admin-token-for-update-tests"
 GRAPH = "https://example.org/a"
 LANG_SON = graph_iri("lang-son")
+OWN = f"{CANONICAL_BASE}id/note/lang-son/y"  # a Lạng Sơn token writes about Lạng Sơn's own resources
 UPDATE = {"content-type": "application/sparql-update"}
 # rdfs:label without a language tag: the shapes refuse it.
 NON_CONFORMING = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "no language" }} }}'
@@ -88,15 +89,15 @@ def test_province_token_may_not_update_another_graph(http, server):
 
 def test_accepted_update_reports_what_it_changed_and_is_seen_at_once(http, server):
     update = (
-        f'INSERT DATA {{ GRAPH <{LANG_SON}> {{ <https://example.org/y> <https://example.org/p> "mới"@vi }} }} ; '
-        f'DELETE DATA {{ GRAPH <{LANG_SON}> {{ <https://example.org/nothing> <https://example.org/p> "x"@vi }} }}'
+        f'INSERT DATA {{ GRAPH <{LANG_SON}> {{ <{OWN}> <https://example.org/p> "mới"@vi }} }} ; '
+        f'DELETE DATA {{ GRAPH <{LANG_SON}> {{ <{OWN}-nothing> <https://example.org/p> "x"@vi }} }}'
     )
     response = http.post("/update", data={"update": update}, headers=bearer(server[1]))
     assert response.status_code == 200, response.text
     (changed,) = response.json()["graphs"]
     assert changed["graph"] == LANG_SON and (changed["added"], changed["removed"], changed["created"]) == (1, 0, True)
     assert changed["etag"] == http.get("/graphs", params={"graph": LANG_SON}).headers["etag"]
-    ask = f'ASK {{ GRAPH <{LANG_SON}> {{ <https://example.org/y> ?p "mới"@vi }} }}'
+    ask = f'ASK {{ GRAPH <{LANG_SON}> {{ <{OWN}> ?p "mới"@vi }} }}'
     assert http.get("/sparql", params={"query": ask}).json()["boolean"] is True
 
 

@@ -22,7 +22,7 @@ from api.errors import ApiError
 from api.protocol import decode_utf8, parse_params
 from api.routing import route
 from api.write_errors import WRITE_ERRORS, write_error_response
-from bioplan import formats
+from bioplan import formats, nesting
 from bioplan.namespaces import PREFIXES
 from bioplan.text import nfc
 from bioplan.writes import GraphNotFound, etag_matches
@@ -105,18 +105,12 @@ async def read_body(request: Request, graph: str | None, base_iri: str) -> list[
         if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
             raise ApiError(415, "unsupported-media-type", f"the body must be UTF-8, not {value.strip()}")
     text = nfc(decode_utf8(await request.body(), "request body"))
-    try:
-        # Off the event loop: a large body takes a while to parse.
-        quads = await run_in_threadpool(lambda: list(ox.parse(text, format=fmt.oxigraph, base_iri=graph or base_iri)))
-    except SyntaxError as error:
-        message = getattr(error, "msg", None) or str(error)
-        raise ApiError(
-            400,
-            "malformed-rdf",
-            f"cannot read the body as {fmt.media_type}: {message}",
-            line=error.lineno,
-            column=error.offset if error.lineno else None,
-        ) from error
+    services = request.app.state.services
+    syntax = {"jsonld": "json", "rdfxml": "xml"}.get(fmt.name, "turtle")
+    # Off the event loop: a large body takes a while. Its nesting is measured before any parser
+    # sees it, and it is parsed first in the parse sandbox, with a time limit.
+    await run_in_threadpool(nesting.check, text, syntax, services.settings.max_nesting, "body")
+    quads = await run_in_threadpool(services.parser.parse_rdf, text, fmt.media_type, graph or base_iri)
     named = next((q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
     if named is not None:
         raise ApiError(

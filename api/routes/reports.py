@@ -23,6 +23,7 @@ from api.protocol import decode_utf8
 from api.routes.graphs import read_body
 from api.routing import route
 from api.write_errors import WRITE_ERRORS, write_error_response
+from bioplan import nesting
 from bioplan.reports import STATUSES, BadSubmission, IndicatorEntry, Submission, TaskEntry, from_graph
 from bioplan.site_links import href
 from bioplan.text import nfc
@@ -127,8 +128,10 @@ async def read_submission(request: Request) -> Submission:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if media_type == "application/json":
+            text = decode_utf8(await request.body(), "request body")
+            nesting.check_json(text, request.app.state.services.settings.max_nesting)
             try:
-                document = json.loads(decode_utf8(await request.body(), "request body"))
+                document = json.loads(text)
             except json.JSONDecodeError as error:
                 raise _json_error(error) from error
             try:
