@@ -19,7 +19,7 @@ from bioplan.loading import InvalidData, load
 from bioplan.query import QueryError, execute, render
 from bioplan.rdfio import InputError, read_all
 from bioplan.settings import Settings
-from bioplan.store import is_remote, open_store
+from bioplan.store import StoreBusy, is_remote, open_store
 from bioplan.stored_queries import parse as parse_stored_query
 
 app = typer.Typer(help="vn-bioplan: the knowledge graph of Vietnam's biotechnology plans.", no_args_is_help=True)
@@ -271,9 +271,14 @@ def serve_command(
     if access_log is not None:
         overrides["access_log"] = access_log
     settings = Settings(**overrides)
+    served = create_app(settings)  # opens the store: StoreBusy while another process holds it
     err.print(f"serving {settings.store} on http://{host}:{port}/sparql")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=settings.access_log)
+    uvicorn.run(served, host=host, port=port, log_level="info", access_log=settings.access_log)
 
 
 def main() -> None:  # console-script entry point
-    app()
+    try:
+        app()
+    except StoreBusy as error:  # `make serve` while another server holds the store: one line, no traceback
+        err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None

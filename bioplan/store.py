@@ -71,7 +71,12 @@ class OxigraphStore:
             self._store = ox.Store.read_only(str(self.path))
         else:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(self.path))
+            try:
+                self._store = ox.Store(str(self.path))
+            except OSError as error:
+                if "While lock file" in str(error):
+                    raise StoreBusy(self.path) from None
+                raise
             # Holding the store's lock, this process owns its scratch folders: any left are from
             # a process that was killed.
             for stale in self.path.parent.glob(f".{self.path.name}.*-*"):
@@ -228,6 +233,31 @@ def _joined(documents: Iterable[RdfDocument]) -> Iterator[RdfDocument]:
 
 def is_remote(location: str | Path) -> bool:
     return str(location).startswith(("http://", "https://"))
+
+
+class StoreBusy(OSError):
+    """Another process holds the store's write lock (a running `bioplan serve`, say)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        holder = _lock_holder(path / "LOCK")
+        held = f"process {holder[0]} ({holder[1]})" if holder else "another process"
+        super().__init__(f"the store {path} is in use by {held}: stop it, or give this command another --store")
+
+
+def _lock_holder(lock: Path) -> tuple[int, str] | None:
+    """The process holding a POSIX lock on ``lock``, with its command line (Linux: /proc/locks)."""
+    try:
+        inode = lock.stat().st_ino
+        for line in Path("/proc/locks").read_text().splitlines():
+            fields = line.split()
+            if len(fields) > 5 and fields[5].rsplit(":", 1)[-1] == str(inode):
+                pid = int(fields[4])
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                return pid, command.strip()
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def open_store(location: str | Path, *, read_only: bool = False, settings=None) -> Store:

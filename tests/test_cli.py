@@ -263,3 +263,32 @@ def test_serve_logs_each_request_unless_told_not_to(tmp_path):
     quiet = _served_requests_log(tmp_path, "--no-access-log")
     assert "serving" in quiet
     assert "GET /sparql" not in quiet
+
+
+def test_serve_on_a_store_another_process_holds_says_so_in_one_line(tmp_path):
+    """`make serve` while another server holds the store: which store, held by which process."""
+    store = tmp_path / "held"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import pyoxigraph, time; s = pyoxigraph.Store({str(store)!r}); print(1, flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"1"
+        result = subprocess.run(
+            [sys.executable, "-m", "bioplan", "serve", "--store", str(store), "--port", "0"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert str(store) in lines[0] and f"process {holder.pid}" in lines[0], lines[0]
