@@ -30,6 +30,7 @@ from api.routes import (
     sparql,
     update,
 )
+from api.security_headers import SecurityHeaders
 from bioplan import layout
 from bioplan.engine import DirectEngine, EmbeddedEngine
 from bioplan.metrics import Metrics
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         expose_headers=["ETag", "X-Result-Truncated", "Location"],
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy on every answer, 413s too
     app.add_middleware(RequestMetrics, metrics=services.metrics)  # outermost: counts 413s too
     with_schemas(app, reports.EXTRA_SCHEMAS)
     return app

@@ -2,6 +2,11 @@
 
 The language is chosen by `?lang=` (vi or en), then by Accept-Language, else Vietnamese. Every
 page extends `base.html`, which sets `<html lang>` and offers the switch to the other language.
+
+Every link whose target comes from data is written `<a{{ url|href_attr }}>`: the filter gives the
+href attribute only for a target a page may link to (bioplan.site_links.link_target: http, https,
+mailto, or a place on this site), so a `javascript:` IRI is shown as text in an `<a>` without
+href, which is no link (HTML: a placeholder), never as something to click.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from api.protocol import accept_quality
 from bioplan.labels import DEFAULT_LANGUAGE, LANGUAGES
+from bioplan.site_links import link_target
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -44,6 +51,13 @@ def url_with(request: Request, **params: str | None) -> str:
     return request.url.path + (f"?{urlencode(query)}" if query else "")
 
 
+def href_attribute(url: str | None) -> Markup:
+    """` href="<url>"` (escaped) when a page may link to ``url``, else nothing: the `href_attr`
+    filter, for every link built from data (`<a{{ href(iri)|href_attr }}>`)."""
+    target = link_target(url) if url else None
+    return Markup(' href="{}"').format(escape(target)) if target is not None else Markup("")
+
+
 class Pages:
     """Renders templates with what every page needs: language, the switch, the alternates."""
 
@@ -51,6 +65,7 @@ class Pages:
         self.environment = Environment(
             loader=FileSystemLoader(templates), autoescape=select_autoescape(["html", "xml"]), auto_reload=False
         )
+        self.environment.filters["href_attr"] = href_attribute
 
     def render(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -9,6 +10,13 @@ from bioplan.namespaces import CANONICAL_BASE, PREFIXES
 
 DEREFERENCEABLE = ("id/", "def/")  # the spaces under the base that the service answers
 DOCUMENT_SPACE = "id/doc/"  # a document's key is its IRI after <base>id/doc/
+# The schemes a link on a page may have (OWASP XSS cheat sheet: allow-list URL schemes).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# What a browser strips before it reads a URL (WHATWG URL parsing): C0 controls and spaces at
+# either end, tabs and line breaks anywhere. "\tjava\nscript:" is javascript: to a browser.
+_URL_EDGES = "".join(chr(c) for c in range(0x21))
+_URL_INSIDE = re.compile("[\t\n\r]")
+_SCHEME = re.compile("[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def local_path(iri: str, bases: Iterable[str] = (CANONICAL_BASE,)) -> str | None:
@@ -32,6 +40,20 @@ def href(iri: str, bases: Iterable[str] = (CANONICAL_BASE,), lang: str | None = 
     path, hash_mark, fragment = path.partition("#")
     query = "?lang=en" if lang == "en" else ""
     return quote(path, safe="/-._~!$&'()*+,;=:@%") + query + hash_mark + fragment
+
+
+def link_target(url: str) -> str | None:
+    """``url`` when a page may link to it, else None: the one decision of every link built from data.
+
+    A link may lead to an http, https or mailto URL, or to a place on this site (a reference
+    without a scheme: "/doc/...", "#item-1", "?page=2"). Anything else (javascript:, data:,
+    vbscript:, file:, urn:, ...) is shown as text, never followed. The scheme is read as a
+    browser reads it: after stripping what a browser strips, in any case ("JaVaScRiPt:")."""
+    cleaned = _URL_INSIDE.sub("", url.strip(_URL_EDGES))
+    scheme = _SCHEME.match(cleaned)
+    if scheme is None:
+        return url
+    return url if scheme.group()[:-1].lower() in LINK_SCHEMES else None
 
 
 def document_key(iri: str, bases: Iterable[str] = (CANONICAL_BASE,)) -> str | None:

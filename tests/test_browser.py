@@ -134,3 +134,37 @@ def test_calendar_shows_upcoming_and_overdue_deadlines(browser, api_url):
     assert browser.find_elements(By.CSS_SELECTOR, "main tbody .routed a")
     screenshot(browser, "calendar")
     assert_links_answer(api_url, links_of(browser))
+
+
+def test_the_content_security_policy_is_in_force_and_the_pages_keep_to_it(browser, api_url):
+    """The query page (its editor running a query) and a plan page log no violation of the
+    Content-Security-Policy (Chromium reports each as a console error), and the policy is in
+    force: a script injected inline, as an XSS would, does not run and is reported."""
+    open_page(browser, api_url, "/sparql")
+    browser.find_element(By.ID, "run").click()
+    WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.ID, "result-table")))
+    assert console_errors(browser) == []
+    for path in ("/sparql", ID + LANG_SON_PLAN):
+        open_page(browser, api_url, path)
+        injected = browser.execute_script(
+            "const s = document.createElement('script'); s.textContent = 'window.injectedRan = true';"
+            "document.body.appendChild(s); return window.injectedRan === true;"
+        )
+        assert injected is False
+        assert any("Content Security Policy" in message for message in console_errors(browser))
+
+
+def test_the_query_page_shows_a_javascript_iri_of_an_answer_as_text(browser, api_url):
+    """The editor's table (sparql.js) links only http, https and mailto IRIs, as the server does."""
+    open_page(browser, api_url, "/sparql")
+    query = "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <JaVaScRiPt:alert(2)> <https://example.org/> } }"
+    browser.execute_script("document.querySelector('.CodeMirror').CodeMirror.setValue(arguments[0])", query)
+    browser.find_element(By.ID, "run").click()
+    table = WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.ID, "result-table")))
+    cells = table.find_elements(By.CSS_SELECTOR, "tbody td a")
+    assert {a.text: a.get_attribute("href") for a in cells} == {
+        "javascript:alert(1)": None,
+        "JaVaScRiPt:alert(2)": None,
+        "https://example.org/": "https://example.org/",
+    }
+    assert console_errors(browser) == []

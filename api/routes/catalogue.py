@@ -15,10 +15,8 @@ the .rq files when this module is imported (the app includes this router once it
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import inspect
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from api.errors import ApiError
 from api.pages import reader_language
 from api.routing import route
 from bioplan import formats, sitemap
+from bioplan.csv_export import csv_text, results_csv
 from bioplan.engine import QueryTimeout
 from bioplan.evaluation import QueryJob
 from bioplan.labels import local_name, pick
@@ -104,7 +103,10 @@ RESULT_OFFERS = (
     Offer("csv", "text/csv", "csv"),
     Offer("tsv", "text/tab-separated-values", "tsv"),
 )
-ENGINE_FORMATS = {"srj": "json", "srx": "xml", "csv": "csv", "tsv": "tsv"}  # the rest is rendered from SPARQL JSON
+# The SPARQL results formats the engine writes; the rest is rendered from SPARQL JSON. CSV is one
+# of the rest: a stored query's CSV is an export for spreadsheets, its cells neutralised
+# (bioplan.csv_export), unlike the SPARQL protocol's CSV results (/sparql), which are W3C's format.
+ENGINE_FORMATS = {"srj": "json", "srx": "xml", "tsv": "tsv"}
 
 
 def _accept_quality(accept: str, media_types: Iterable[str]) -> tuple[float, int]:
@@ -172,11 +174,7 @@ def _alternates(path: str, offers: Iterable[Offer]) -> str:
 
 
 def _csv(rows: list[dict[str, str]], columns: list[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return csv_text(columns, ([row.get(name) for name in columns] for row in rows)).encode("utf-8")
 
 
 def _json(document) -> bytes:
@@ -318,6 +316,9 @@ async def answer_stored_query(request: Request, stored: StoredQuery, suffix: str
     if offer.name == "json" and offers is RESULT_OFFERS:
         document = plain_json(json.loads(output.body), stored.name, typed)
         return Response(_json(document), media_type=offer.content_type(), headers=headers)
+    if offer.name == "csv" and offers is RESULT_OFFERS:
+        body = results_csv(json.loads(output.body)).encode("utf-8")
+        return Response(body, media_type=offer.content_type(), headers=headers)
     if offer is not HTML_OFFER:
         return Response(output.body, media_type=formats.by_name(engine_format).content_type(), headers=headers)
     lang = reader_language(request)

@@ -10,8 +10,6 @@ parameter answers 400 with the one error body.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -24,6 +22,7 @@ from api.errors import ApiError
 from api.pages import reader_language
 from api.protocol import accept_quality
 from api.routing import route
+from bioplan.csv_export import csv_text
 from bioplan.labels import local_name, pick
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.search import KIND_BY_KEY, KINDS, Hit, SearchIndex, SearchResults
@@ -224,9 +223,8 @@ def _pagination(request: Request, page: int, total: int) -> dict[str, str | None
 
 
 def _csv(shown: list[Shown]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["iri", "kind", "province", "title", "passage", "score"])
-    for s in shown:
-        writer.writerow([s.hit.iri, s.hit.kind, s.hit.province or "", s.title, s.hit.passage, round(-s.hit.score, 4)])
-    return out.getvalue()
+    """The results for a spreadsheet: cells that start like a formula are neutralised."""
+    header = ["iri", "kind", "province", "title", "passage", "score"]
+    return csv_text(
+        header, ([s.hit.iri, s.hit.kind, s.hit.province, s.title, s.hit.passage, round(-s.hit.score, 4)] for s in shown)
+    )

@@ -30,12 +30,25 @@
     return iri;
   }
 
+  // As the server decides (bioplan.site_links.link_target): only http, https and mailto IRIs,
+  // or places on this site, become links; any other scheme (javascript:, data:...) is text.
+  // The browser's own URL parser reads the scheme, as it would when the link is followed.
+  const LINK_SCHEMES = ["http:", "https:", "mailto:"];
+  function linkable(href) {
+    try {
+      return LINK_SCHEMES.includes(new URL(href, document.baseURI).protocol);
+    } catch (error) {
+      return false;
+    }
+  }
+
   function cell(term) {
     const td = document.createElement("td");
     if (!term) return td;
     if (term.type === "uri") {
+      const href = localHref(term.value);
       const a = document.createElement("a");
-      a.href = localHref(term.value);
+      if (linkable(href)) a.href = href;
       a.textContent = term.value;
       td.appendChild(a);
     } else {

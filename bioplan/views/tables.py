@@ -3,14 +3,13 @@ the same table becomes in JSON and CSV ("every page is also JSON and CSV", as Da
 
 A link cell becomes two fields, ``<key>`` (the IRI) and ``<key>_label`` (its label in the
 reader's language); a cell of several links becomes two lists (JSON) or two ``;``-separated
-fields (CSV)."""
+fields (CSV). The CSV is for spreadsheets: its cells are neutralised (bioplan.csv_export)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
+from bioplan.csv_export import csv_text
 from bioplan.views.common import Link
 
 LINK, LINKS, NUMBER, TEXT = "link", "links", "number", "text"
@@ -83,14 +82,8 @@ class IndexTable:
         }
 
     def as_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line ends, as SPARQL CSV results
-        writer.writerow(self.fields())
-        for record in self.records():
-            writer.writerow(
-                [
-                    CSV_LIST_SEPARATOR.join(v) if isinstance(v, list) else ("" if v is None else v)
-                    for v in record.values()
-                ]
-            )
-        return out.getvalue()
+        rows = (
+            [CSV_LIST_SEPARATOR.join(v) if isinstance(v, list) else v for v in record.values()]
+            for record in self.records()
+        )
+        return csv_text(self.fields(), rows)
