@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 
-from api import errors
+from api import errors, openapi
+from api.fairness import ClientLimits
 from api.limits import BodySizeLimit
 from api.pages import Pages
 from api.request_metrics import RequestMetrics
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         name="codemirror",
     )
 
+    app.add_middleware(ClientLimits, settings=settings)  # per-client limits on the query routes, inside CORS
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
@@ -136,23 +138,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy on every answer, 413s too
     app.add_middleware(RequestMetrics, metrics=services.metrics)  # outermost: counts 413s too
-    with_schemas(app, reports.EXTRA_SCHEMAS)
+    openapi.install(app, reports.EXTRA_SCHEMAS)
     return app
-
-
-def with_schemas(app: FastAPI, models) -> None:
-    """Publish the schemas of request bodies that routes read themselves (they accept RDF too,
-    so FastAPI does not parse them) in the OpenAPI document's components."""
-    generate = app.openapi
-
-    def openapi() -> dict:
-        if app.openapi_schema is None:
-            document = generate()
-            schemas = document.setdefault("components", {}).setdefault("schemas", {})
-            for model in models:
-                schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-                schemas.update(schema.pop("$defs", {}))
-                schemas[model.__name__] = schema
-        return app.openapi_schema or document
-
-    app.openapi = openapi

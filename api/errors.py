@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from bioplan import formats
+from bioplan.engine import QueryProcessUnavailable
 from bioplan.nesting import TooDeep
 from bioplan.outbound import OutboundRefused
 from bioplan.parse_sandbox import ParseRefused
@@ -158,8 +159,8 @@ def install(app: FastAPI) -> None:
     # Untrusted input refused by the core, on every path that reads it.
     @app.exception_handler(TooDeep)
     async def _too_deep(request: Request, error: TooDeep):
-        details = {"limit": error.limit, "setting": "BIOPLAN_MAX_NESTING"}
-        return error_response(request, ApiError(400, "too-deep", str(error), details=details))
+        details = {"limit": error.limit, **({"setting": "BIOPLAN_MAX_NESTING"} if error.code == "too-deep" else {})}
+        return error_response(request, ApiError(400, error.code, str(error), details=details))
 
     @app.exception_handler(OutboundRefused)
     async def _outbound(request: Request, error: OutboundRefused):
@@ -169,6 +170,11 @@ def install(app: FastAPI) -> None:
     async def _unparsable(request: Request, error: ParseRefused):
         column = error.column if error.line is not None else None
         return error_response(request, ApiError(400, error.code, error.message, line=error.line, column=column))
+
+    @app.exception_handler(QueryProcessUnavailable)
+    async def _query_process_unavailable(request: Request, error: QueryProcessUnavailable):
+        retry = {"Retry-After": str(error.retry_after_s)}
+        return error_response(request, ApiError(503, "unavailable", str(error), headers=retry))
 
     @app.exception_handler(RemoteStoreError)
     async def _remote_store(request: Request, error: RemoteStoreError):

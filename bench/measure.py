@@ -10,6 +10,8 @@ measures the engines; the repeated-query measurement measures the caches.
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import itertools
 import json
 import statistics
@@ -244,3 +246,177 @@ def repeated(client: HttpClient, query: Query, runs: int, budget_s: float) -> Re
 
     conditional = latency(Conditional(), query, runs, warmup=1, budget_s=budget_s, bust=False)
     return Repeated(query.name, plain, etag, conditional, statuses.count(304))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """The value at ``fraction`` of the sorted values (nearest rank); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@dataclass
+class Fairness:
+    """One client's lookups, sent at a steady rate: alone, then while other clients run queries
+    that hit the time limit (the first time limit after they start apart from the rest)."""
+
+    heavy_clients: int
+    timeout_s: float
+    duration_s: float
+    rate_per_s: float
+    alone_ms: list[float]
+    start_ms: list[float]  # lookups due within the first time limit after the heavy clients started
+    steady_ms: list[float]  # lookups due after that, while they go on
+    start_failed: int  # of start_ms, not answered 200 (their time is counted all the same)
+    steady_failed: int  # of steady_ms, likewise
+    first_lookup_error: str | None
+    heavy_statuses: dict[str, int]  # status (and error code) -> count
+    restarts: int | None  # query processes replaced meanwhile (from /metrics), if known
+
+    def as_dict(self) -> dict:
+        def summary(runs: list[float], failed: int = 0) -> dict:
+            return {
+                "lookups": len(runs), "p50_ms": percentile(runs, 0.5), "p99_ms": percentile(runs, 0.99),
+                "max_ms": max(runs) if runs else None, "over_200_ms": sum(1 for ms in runs if ms > 200),
+                "failed": failed,
+            }  # fmt: skip
+
+        return {
+            "heavy_clients": self.heavy_clients, "timeout_s": self.timeout_s, "duration_s": self.duration_s,
+            "rate_per_s": self.rate_per_s, "alone": summary(self.alone_ms),
+            "start": summary(self.start_ms, self.start_failed), "steady": summary(self.steady_ms, self.steady_failed),
+            "first_lookup_error": self.first_lookup_error, "heavy_statuses": self.heavy_statuses,
+            "restarts": self.restarts,
+        }  # fmt: skip
+
+
+def _client(address: str, timeout_s: float) -> httpx.Client:
+    """An HTTP client whose connections leave from ``address`` (a loopback address of its own:
+    the server tells clients apart by their address)."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=timeout_s)
+
+
+LOOKUP_ADDRESS = "127.0.0.20"
+
+
+def fairness(
+    endpoint: str,
+    heavy: Query,
+    lookup: Query,
+    heavy_clients: int,
+    timeout_s: float,
+    duration_s: float,
+    rate_per_s: float = 25.0,
+    alone_s: float = 3.0,
+    metrics_url: str | None = None,
+) -> Fairness:
+    """A lookup client alone for ``alone_s``; then ``heavy_clients`` clients, each sending ``heavy``
+    again and again (each one runs until the service's time limit stops it), while the lookup
+    client goes on for ``duration_s``. Every client has a loopback address of its own.
+
+    The lookups are sent at ``rate_per_s`` whatever the answers do (an open loop, from up to 8
+    connections), and each one's time counts from when it was due: a stall shows in every lookup
+    it holds up, not only in the one a client sending one after the other would have waiting."""
+    headers = {"Content-Type": "application/sparql-query", "Accept": SELECT_JSON}
+    stop = threading.Event()
+    lock = threading.Lock()
+    statuses: dict[str, int] = {}
+    first_error: list[str | None] = [None]
+    local = threading.local()
+    opened: list[httpx.Client] = []
+
+    def one_lookup(due: float) -> tuple[float, float, bool]:
+        http = getattr(local, "http", None)
+        if http is None:
+            http = local.http = _client(LOOKUP_ADDRESS, timeout_s * 4 + 30)
+            with lock:
+                opened.append(http)
+        failure = None
+        try:
+            response = http.post(endpoint, content=lookup.variant(next(_unique)).encode(), headers=headers)
+            if response.status_code != 200:
+                failure = f"HTTP {response.status_code}: {response.text[:200]}"
+        except httpx.HTTPError as error:
+            failure = f"{type(error).__name__}: {error}"
+        if failure is not None:
+            with lock:
+                first_error[0] = first_error[0] or failure
+        return due, (time.perf_counter() - due) * 1000, failure is None
+
+    def lookups(pool: concurrent.futures.Executor, seconds: float) -> list[tuple[float, float, bool]]:
+        start = time.perf_counter()
+        futures = []
+        for n in range(int(seconds * rate_per_s)):
+            due = start + n / rate_per_s
+            time.sleep(max(0.0, due - time.perf_counter()))
+            futures.append(pool.submit(one_lookup, due))
+        return [future.result() for future in futures]
+
+    def heavy_client(address: str) -> None:
+        with _client(address, timeout_s * 4 + 30) as http:
+            while not stop.is_set():
+                try:
+                    response = http.post(endpoint, content=heavy.variant(next(_unique)).encode(), headers=headers)
+                    key = str(response.status_code)
+                    if response.status_code != 200:
+                        with contextlib.suppress(ValueError, KeyError, TypeError):
+                            key += " " + response.json()["error"]["code"]
+                except httpx.HTTPError as error:
+                    key = type(error).__name__
+                with lock:
+                    statuses[key] = statuses.get(key, 0) + 1
+
+    restarts_before = _restarts(metrics_url)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        alone = [ms for _, ms, _ in lookups(pool, alone_s)]
+        first_error[0] = None  # only the lookups beside the heavy clients count
+        threads = [
+            threading.Thread(target=heavy_client, args=(f"127.0.0.{11 + n}",), daemon=True)
+            for n in range(heavy_clients)
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # the heavy queries are running when the first lookup is due
+        beside = lookups(pool, duration_s)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    for http in opened:
+        http.close()
+    restarts_after = _restarts(metrics_url)
+    restarts = restarts_after - restarts_before if None not in (restarts_before, restarts_after) else None
+    start = [(ms, ok) for due, ms, ok in beside if due - started < timeout_s]
+    steady = [(ms, ok) for due, ms, ok in beside if due - started >= timeout_s]
+    return Fairness(
+        heavy_clients,
+        timeout_s,
+        duration_s,
+        rate_per_s,
+        alone,
+        [ms for ms, _ in start],
+        [ms for ms, _ in steady],
+        sum(not ok for _, ok in start),
+        sum(not ok for _, ok in steady),
+        first_error[0],
+        statuses,
+        restarts,
+    )
+
+
+def _restarts(metrics_url: str | None) -> int | None:
+    """The service's count of replaced query processes, from its /metrics."""
+    if metrics_url is None:
+        return None
+    try:
+        text = httpx.get(metrics_url, timeout=10).text
+    except httpx.HTTPError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("bioplan_query_process_restarts_total "):
+            return int(float(line.split()[1]))
+    return None

@@ -118,7 +118,60 @@ def system_table(outcomes: dict[str, Outcome]) -> list[str]:
     return lines
 
 
-def targets(outcomes: dict[str, Outcome], queries: list[Query]) -> list[Target]:
+FAIRNESS_P99_MS = 200.0
+
+
+def fairness_target(fairness: dict) -> Target:
+    clients = fairness.get("heavy_clients", "?")
+    name = f"lookups' p99 while {clients} clients run queries that hit the time limit"
+    goal = f"< {FAIRNESS_P99_MS:.0f} ms, none failed"
+    steady = fairness.get("steady") or {}
+    p99 = steady.get("p99_ms")
+    if p99 is None:
+        return Target(name, goal, fairness.get("error") or "no lookup answered", False)
+    failed = steady.get("failed", 0)
+    start = fairness.get("start") or {}
+    measured = (
+        f"{p99:.1f} ms (p50 {steady['p50_ms']:.1f} ms, {steady['lookups']} lookups, {failed} failed); "
+        f"in the first time limit after they start: p99 {start.get('p99_ms') or 0:.1f} ms, "
+        f"max {start.get('max_ms') or 0:.0f} ms"
+    )
+    return Target(name, goal, measured, p99 < FAIRNESS_P99_MS and not failed)
+
+
+def fairness_section(fairness: dict) -> list[str]:
+    lines = ["## Lookups beside heavy queries (fairness)", ""]
+    if fairness.get("error") and not fairness.get("steady"):
+        return [*lines, f"failed: {fairness['error']}"]
+    timeout = f"{fairness['timeout_s']:g} s"
+    lines += [
+        f"This service with `BIOPLAN_QUERY_TIMEOUT_S={fairness['timeout_s']:g}`, otherwise its defaults. One client "
+        f"sends {fairness['lookup']} {fairness['rate_per_s']:g} times a second whatever the answers do (each one timed "
+        f"from when it was due), alone, then for {fairness['duration_s']:g} s while {fairness['heavy_clients']} other "
+        f"clients (each from a loopback address of its own) each send `{fairness['heavy_query']}` again and again, "
+        "which runs until the time limit stops it. A lookup not answered 200 counts as failed (and with its time).",
+        "",
+        "| lookups | due | p50 (ms) | p99 (ms) | max (ms) | over 200 ms | failed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    clients = fairness["heavy_clients"]
+    rows = (
+        ("alone", "alone"),
+        (f"beside {clients} heavy clients, within the first {timeout} after they start", "start"),
+        (f"beside {clients} heavy clients, after that", "steady"),
+    )
+    for label, key in rows:
+        row = fairness[key]
+        cells = [f"{row[k]:.1f}" if row[k] is not None else "–" for k in ("p50_ms", "p99_ms", "max_ms")]
+        lines.append(f"| {label} | {row['lookups']} | {' | '.join(cells)} | {row['over_200_ms']} | {row['failed']} |")
+    heavy = ", ".join(f"{status} × {count}" for status, count in sorted(fairness["heavy_statuses"].items()))
+    restarts = fairness["restarts"] if fairness["restarts"] is not None else "unknown"
+    first = f" First failure: {fairness['first_lookup_error']}" if fairness.get("first_lookup_error") else ""
+    lines += ["", f"Heavy queries answered: {heavy or 'none'}; query processes replaced meanwhile: {restarts}.{first}"]
+    return lines
+
+
+def targets(outcomes: dict[str, Outcome], queries: list[Query], fairness: dict | None = None) -> list[Target]:
     ours, oxi = outcomes.get(OURS), outcomes.get(OXIGRAPH)
     found: list[Target] = []
     if ours and oxi:
@@ -236,6 +289,8 @@ def targets(outcomes: dict[str, Outcome], queries: list[Query]) -> list[Target]:
                 ours.peak_rss_kib < 1.5 * GIB_KIB,
             )
         )
+    if fairness is not None:
+        found.append(fairness_target(fairness))
     return found
 
 
@@ -247,24 +302,22 @@ def target_table(found: list[Target]) -> list[str]:
     return lines
 
 
-def markdown(outcomes: dict[str, Outcome], queries: list[Query], context: dict) -> str:
-    parts = [
-        "# vn-bioplan benchmark",
-        "",
-        ", ".join(f"{k}: {v}" for k, v in context.items()),
-        "",
-        "Latency in ms: median (p95) over the timed runs after warm-up; [n=...] when fewer than 20 "
-        "fitted the time budget. Every request text is unique unless the run says otherwise "
-        "(no result cache can answer it); the repeated-query row measures caching.",
-        "",
-        *latency_table(outcomes, queries),
-        "",
-        *system_table(outcomes),
-        "",
-        "## Targets (issue 3)",
-        "",
-        *target_table(targets(outcomes, queries)),
-    ]
+def markdown(outcomes: dict[str, Outcome], queries: list[Query], context: dict, fairness: dict | None = None) -> str:
+    parts = ["# vn-bioplan benchmark", "", ", ".join(f"{k}: {v}" for k, v in context.items()), ""]
+    if outcomes:
+        parts += [
+            "Latency in ms: median (p95) over the timed runs after warm-up; [n=...] when fewer than 20 "
+            "fitted the time budget. Every request text is unique unless the run says otherwise "
+            "(no result cache can answer it); the repeated-query row measures caching.",
+            "",
+            *latency_table(outcomes, queries),
+            "",
+            *system_table(outcomes),
+            "",
+        ]
+    if fairness is not None:
+        parts += [*fairness_section(fairness), ""]
+    parts += ["## Targets (issues 3 and 13)", "", *target_table(targets(outcomes, queries, fairness))]
     mismatches = size_mismatches(outcomes, queries)
     if mismatches:
         parts += ["", "## Answers that differ in size", "", *(f"- {m}" for m in mismatches)]

@@ -1,9 +1,11 @@
 """`make bench`: generate the data, then measure the four systems and the HTTP floor one after the other on it,
+and this service's lookups while other clients run queries that hit the time limit (fairness);
 print one table and write it to bench/results/latest.md and latest.json.
 
     .venv/bin/python -m bench.run --scale 0.1          # the default: about 200,000 triples
     .venv/bin/python -m bench.run --scale 1.0          # about two million
     .venv/bin/python -m bench.run --systems ours,oxigraph --runs 30
+    .venv/bin/python -m bench.run --systems fairness --results-name fairness   # that part alone
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ NAMES = {
     "oxigraph": systems.OXIGRAPH,
     "rdflib": systems.RDFLIB,
 }
+FAIRNESS = "fairness"
 
 
 def _version(package: str) -> str:
@@ -43,7 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=0.1, help="1.0 is about two million triples (default 0.1)")
     parser.add_argument("--seed", type=int, default=generate.SEED)
     parser.add_argument(
-        "--systems", default="floor,http-floor,ours,oxigraph,rdflib", help="comma-separated: " + ",".join(NAMES)
+        "--systems",
+        default="floor,http-floor,ours,oxigraph,rdflib,fairness",
+        help="comma-separated: " + ",".join([*NAMES, FAIRNESS]) + f" ({FAIRNESS}: ours, lookups beside heavy queries)",
     )
     parser.add_argument("--runs", type=int, default=20, help="timed runs per query (default 20)")
     parser.add_argument("--warmup", type=int, default=2)
@@ -62,14 +67,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--validate-timeout-s", type=float, default=600, help="limit of `bioplan validate` of one province"
     )
+    parser.add_argument(
+        "--fairness-clients", type=int, default=3, help="clients sending queries that hit the time limit (default 3)"
+    )
+    parser.add_argument(
+        "--fairness-timeout-s", type=float, default=2.0, help="the service's time limit in that part (default 2)"
+    )
+    parser.add_argument(
+        "--fairness-duration-s", type=float, default=20, help="lookups measured beside them for (default 20)"
+    )
     parser.add_argument("--work", type=Path, default=layout.PROJECT_ROOT / "var" / "bench")
     parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument("--results-name", default="latest", help="file names of the results (default latest)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    chosen = [NAMES[name.strip()] for name in args.systems.split(",") if name.strip()]
+    names = [name.strip() for name in args.systems.split(",") if name.strip()]
+    chosen = [NAMES[name] for name in names if name != FAIRNESS]
     work = args.work.resolve()
     started = time.perf_counter()
     load_before = os.getloadavg()
@@ -98,11 +114,18 @@ def main(argv: list[str] | None = None) -> None:
         sample_province=(data / "national", data / "provinces" / "ha-noi"),
         validate_timeout_s=args.validate_timeout_s,
         load_runs=args.load_runs,
+        fairness_clients=args.fairness_clients,
+        fairness_timeout_s=args.fairness_timeout_s,
+        fairness_duration_s=args.fairness_duration_s,
     )
     outcomes: dict[str, systems.Outcome] = {}
     for system in chosen:
         print(f"{system} ...", flush=True)
         outcomes[system] = systems.RUNNERS[system](settings)
+    fairness = None
+    if FAIRNESS in names:
+        print(f"{FAIRNESS}: {systems.OURS}, time limit {args.fairness_timeout_s:g} s ...", flush=True)
+        fairness = systems.run_fairness(settings)
 
     context = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -122,20 +145,22 @@ def main(argv: list[str] | None = None) -> None:
         "rdflib-endpoint": _version("rdflib-endpoint"),
         "wall time (s)": round(time.perf_counter() - started),
     }
-    text = report.markdown(outcomes, settings.queries, context)
+    text = report.markdown(outcomes, settings.queries, context, fairness)
     print("\n" + text)
     args.results.mkdir(parents=True, exist_ok=True)
-    (args.results / "latest.md").write_text(text, encoding="utf-8")
-    found = report.targets(outcomes, settings.queries)
+    markdown_file, json_file = (args.results / f"{args.results_name}.{suffix}" for suffix in ("md", "json"))
+    markdown_file.write_text(text, encoding="utf-8")
+    found = report.targets(outcomes, settings.queries, fairness)
     payload = {
         "context": context,
         "queries": {q.name: {"title": q.title, "kind": q.kind} for q in settings.queries},
         "systems": {name: outcome.as_dict() for name, outcome in outcomes.items()},
         "targets": [t.__dict__ for t in found],
         "answer_size_mismatches": report.size_mismatches(outcomes, settings.queries),
+        "fairness": fairness,
     }
-    (args.results / "latest.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"written to {args.results / 'latest.md'} and latest.json")
+    json_file.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"written to {markdown_file} and {json_file.name}")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,15 @@
   same quads, default graph the union, as ours and Oxigraph's are);
 - http-floor: FastAPI on uvicorn answering a fixed empty answer (bench/http_floor.py): what the
   HTTP stack alone costs per request; latency only.
+
+And one part that is not a comparison: fairness, ours with a short time limit, one client's
+lookups while other clients send queries that run until the time limit stops them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -50,6 +54,10 @@ class Settings:
     start_timeout_s: float = 900
     repeat_query: str = "dashboard-province-waste"
     load_runs: int = 3  # loads timed per system (ours, Oxigraph): one load on a busy machine is noise
+    fairness_clients: int = 3  # clients sending queries that hit the time limit
+    fairness_timeout_s: float = 2.0  # the service's time limit for that part
+    fairness_duration_s: float = 20.0  # how long the lookups are measured beside them
+    fairness_lookup: str = "lookup-task"
 
 
 @dataclass
@@ -247,6 +255,56 @@ def run_http_floor(settings: Settings) -> Outcome:
         client.close()
         outcome.peak_rss_kib = server.stop()
     return outcome
+
+
+HEAVY_QUERY = measure.Query(
+    "cross-join",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",  # every triple with every pair: forever
+    "a cross join of the data with itself, three times over",
+    "heavy",
+)
+
+
+def run_fairness(settings: Settings) -> dict:
+    """This service's lookups, alone and then while ``fairness_clients`` other clients send
+    queries that run until the time limit (``fairness_timeout_s``) stops them."""
+    logs = settings.work / "logs"
+    store = _fresh(settings.work / "stores" / "fairness")
+    argv = [str(BIN / "bioplan"), "load", "--bulk", "--store", str(store), *map(str, settings.sources)]
+    _, code, _ = timed_run(argv, logs / "fairness-load.log", 7200)
+    if code != 0:
+        return {"error": f"bioplan load --bulk failed (exit {code}); see {logs / 'fairness-load.log'}"}
+    port = free_port()
+    argv = [str(BIN / "bioplan"), "serve", "--store", str(store), "--port", str(port), "--no-access-log"]
+    env = {**os.environ, "BIOPLAN_QUERY_TIMEOUT_S": f"{settings.fairness_timeout_s:g}"}
+    server = Server.spawn("ours-fairness", argv, logs / "ours-fairness.log", env)
+    endpoint = f"http://127.0.0.1:{port}/sparql"
+    lookup = next(q for q in settings.queries if q.name == settings.fairness_lookup)
+    try:
+        server.wait_ready(_probe(endpoint), settings.start_timeout_s)
+        result = measure.fairness(
+            endpoint,
+            HEAVY_QUERY,
+            lookup,
+            settings.fairness_clients,
+            settings.fairness_timeout_s,
+            settings.fairness_duration_s,
+            metrics_url=f"http://127.0.0.1:{port}/metrics",
+        ).as_dict()
+    except Exception as error:
+        result = {"error": f"{type(error).__name__}: {error}"}
+    finally:
+        server.stop()
+        shutil.rmtree(store, ignore_errors=True)
+    result.update(lookup=lookup.name, heavy_query=HEAVY_QUERY.text)
+    steady = result.get("steady") or {}
+    if steady.get("p99_ms") is not None:
+        print(
+            f"  {OURS:24} lookups beside {settings.fairness_clients} heavy clients: p50 {steady['p50_ms']:.1f} ms, "
+            f"p99 {steady['p99_ms']:.1f} ms ({steady['lookups']} lookups, {steady['failed']} failed)",
+            flush=True,
+        )
+    return result
 
 
 RUNNERS = {

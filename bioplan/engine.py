@@ -1,24 +1,41 @@
 """Running SPARQL queries safely: a time limit that really stops the work, a row cap, no
-outbound network, and answers of repeated queries from a cache.
+outbound network, answers of repeated queries from a cache, and lanes shared fairly.
 
 pyoxigraph cannot cancel a running query, so the embedded store's queries run in a child
 process (bioplan.query_process) that the engine kills and replaces when a query overruns; the
-queries running beside it are sent again to the replacement. The child serves from an
-in-memory copy of the dataset: copied from a checkpoint of the on-disk store when it starts
-(a replacement answers from the checkpoint itself until then), then kept current by the writer,
-which sends it each graph it has replaced (the data fits in memory: durability lives in the
-on-disk store, speed in the copy).
+queries running beside it are sent again to the replacement. A supervisor thread watches the
+process: one that ends for any other reason (a signal, a crash, the kernel's OOM killer) is
+replaced at once, without waiting for a query, and the queries waiting for its lanes go to the
+replacement. The child serves from an in-memory copy of the dataset: copied from a checkpoint
+of the on-disk store when it starts (a replacement answers from the checkpoint itself until
+then), then kept current by the writer, which sends it each graph it has replaced (the data fits
+in memory: durability lives in the on-disk store, speed in the copy).
+
+Fairness. Nothing stops one query but killing its process, so a lane given to a query that turns
+out heavy is held until the time limit. The process has one lane more than it has workers, and
+that last free lane is kept from the clients that run long queries: a query that runs longer
+than ``LONG_QUERY_S`` (on lanes, summed over the processes it was sent to) marks its client (the
+peer address the HTTP layer puts in ``QUERY_CLIENT``) while it runs and for ``LONG_MEMORY_S``
+after, and a marked client's query takes a lane only while another one stays free. So clients
+that keep sending heavy queries share the workers among themselves, and every other client still
+finds a lane. (The first heavy query of a client not seen before is not known to be heavy: it may
+take that lane, for one time limit.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hashlib
 import multiprocessing
+import multiprocessing.connection
+import os
 import secrets
 import shutil
+import signal
 import socket
+import sys
 import threading
 import time
 from collections import OrderedDict, deque
@@ -37,21 +54,70 @@ from bioplan.store import OxigraphStore
 
 T = TypeVar("T")
 
+LONG_QUERY_S = 1.0  # a query running longer is long: its client no longer takes the last free lane
+LONG_MEMORY_S = 60.0  # ... until this long after its last long query ended
+
+# Who sent the query being run (the HTTP layer sets the peer address); None: this process itself.
+QUERY_CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("bioplan_query_client", default=None)
+
 
 class QueryTimeout(Exception):
-    """The query ran past the time limit and was stopped."""
+    """The query ran past the time limit and was stopped (or found no free lane within it)."""
+
+
+class QueryProcessUnavailable(Exception):
+    """No query process can take the query now: it ended and its replacement is not ready yet,
+    or one cannot be started. Worth trying again in ``retry_after_s`` seconds."""
+
+    retry_after_s = 2
 
 
 class ProcessGone(Exception):
     """The query process ended (killed after a timeout, or crashed) before answering."""
 
 
-class _Channel:
-    """One running query process: its control pipe and its lanes, each idle or carrying one query."""
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
-    def __init__(self, context, checkpoint: Path, lanes: int, union_hint: bool | None):
+
+def _settle(future: asyncio.Future, result=None, error: BaseException | None = None) -> bool:
+    """Complete ``future`` from any thread (on its own loop); False if its loop is closed."""
+
+    def complete() -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    if future.get_loop() is _running_loop():
+        complete()
+        return True
+    try:
+        future.get_loop().call_soon_threadsafe(complete)
+    except RuntimeError:  # that loop is closed: nobody waits there any more
+        return False
+    return True
+
+
+class _Channel:
+    """One running query process: its control pipe and its lanes, each idle or carrying one query.
+
+    A *restricted* query (its client runs long queries) takes a lane only while another one
+    stays idle: the last idle lane is kept for the others. Waiters are served first come, first
+    served among those that may take the lane that came free.
+    """
+
+    def __init__(
+        self, context, checkpoint: Path, lanes: int, union_hint: bool | None, on_wait: Callable[[], None] = lambda: None
+    ):
         self.checkpoint = checkpoint  # the folder of the store's checkpoint the process copies
         self.union_hint = union_hint  # False: it answers from the checkpoint while copying it
+        self.lanes = lanes
         self.control, child_control = context.Pipe()
         pairs = [socket.socketpair() for _ in range(lanes)]
         self.process = context.Process(
@@ -66,10 +132,25 @@ class _Channel:
             child.close()
             ours.setblocking(False)
         self._idle = [ours for ours, _ in pairs]
-        self._waiters: deque[asyncio.Future] = deque()
+        self._waiters: deque[tuple[asyncio.Future, bool]] = deque()  # (waiter, restricted)
         self._lock = threading.Lock()  # the lanes: taken and given back on any event loop
         self._control_lock = threading.Lock()  # a write's graphs take a while: never under _lock
         self.in_flight = 0  # queries sent and not yet answered
+        self.closed = False  # killed or found dead: no lane is handed out any more
+        self.killed_deliberately = False  # by the engine (a timeout, a replacement), not ended by itself
+        self._on_wait = on_wait  # told when a query that is not restricted starts waiting
+
+    @property
+    def waiting(self) -> int:
+        """Queries waiting for a lane."""
+        with self._lock:
+            return sum(1 for waiter, _ in self._waiters if not waiter.done())
+
+    @property
+    def fresh_waiting(self) -> int:
+        """Queries waiting for a lane that are not restricted (their clients run no long queries)."""
+        with self._lock:
+            return sum(1 for waiter, restricted in self._waiters if not waiter.done() and not restricted)
 
     def wait_ready(self) -> bool:
         """Wait until queries are taken; whether the union default graph is written out."""
@@ -89,38 +170,60 @@ class _Channel:
         except (EOFError, OSError) as error:
             raise ProcessGone("the query process ended") from error
 
-    async def acquire(self) -> socket.socket:
-        """An idle lane; waits for one while every lane carries a query."""
+    async def acquire(self, restricted: bool = False) -> socket.socket:
+        """An idle lane; waits for one while none may be taken. ProcessGone once the process ends."""
         with self._lock:
-            if self._idle:
+            if self.closed:
+                raise ProcessGone("the query process ended")
+            # Whoever waits could not take what is idle (see _dispatch): no one is passed over.
+            if len(self._idle) > restricted:
                 self.in_flight += 1
                 return self._idle.pop()
             waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
+            # The first one to wait wakes the supervisor, which then looks every 0.1 s while any waits.
+            first = not restricted and not any(not r and not w.done() for w, r in self._waiters)
+            self._waiters.append((waiter, restricted))
+        if first:
+            self._on_wait()
         try:
             return await waiter
         except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():  # handed a lane just as it gave up
-                self.release(waiter.result())
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self.release(waiter.result())  # handed a lane just as it gave up
             raise
 
     def release(self, lane: socket.socket) -> None:
-        """Give an answered lane to the next waiter, or back to the idle ones."""
+        """Give an answered lane to the next waiter that may take it, or back to the idle ones."""
         with self._lock:
-            while self._waiters:
-                waiter = self._waiters.popleft()
-                if waiter.done():  # cancelled: its caller gave up
-                    continue
-                if waiter.get_loop() is asyncio.get_running_loop():
-                    waiter.set_result(lane)
-                else:  # a caller on another thread's loop
-                    try:
-                        waiter.get_loop().call_soon_threadsafe(self._hand_over, waiter, lane)
-                    except RuntimeError:  # that loop is closed: nobody waits there any more
-                        continue
-                return
             self.in_flight -= 1
+            if self.closed:
+                lane.close()
+                return
             self._idle.append(lane)
+            self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand idle lanes to the waiters that may take them, in their order. Under _lock."""
+        passed: deque[tuple[asyncio.Future, bool]] = deque()
+        while self._waiters and self._idle:
+            waiter, restricted = self._waiters.popleft()
+            if waiter.done():  # cancelled: its caller gave up
+                continue
+            if len(self._idle) <= restricted:  # the last idle lane is not for it
+                passed.append((waiter, restricted))
+                continue
+            lane = self._idle.pop()
+            if _running_loop() is waiter.get_loop():
+                waiter.set_result(lane)
+            else:  # a caller on another thread's loop
+                try:
+                    waiter.get_loop().call_soon_threadsafe(self._hand_over, waiter, lane)
+                except RuntimeError:  # that loop is closed: nobody waits there any more
+                    self._idle.append(lane)
+                    continue
+            self.in_flight += 1
+        passed.extend(self._waiters)
+        self._waiters = passed
 
     def _hand_over(self, waiter: asyncio.Future, lane: socket.socket) -> None:
         if waiter.done():
@@ -148,14 +251,24 @@ class _Channel:
         self.release(lane)
         return kind, payload
 
+    def retire(self) -> None:
+        """Hand out no lane any more; the queries waiting for one learn that the process is gone."""
+        with self._lock:
+            self.closed = True
+            waiters, self._waiters = self._waiters, deque()
+            idle, self._idle = self._idle, []
+        for lane in idle:
+            lane.close()
+        for waiter, _ in waiters:
+            _settle(waiter, error=ProcessGone("the query process ended"))
+
     def kill(self) -> None:
+        if self.process.is_alive():
+            self.killed_deliberately = True
+        self.retire()
         self.process.kill()
         self.process.join()
         self.control.close()
-        with self._lock:
-            for lane in self._idle:
-                lane.close()
-            self._idle = []
         shutil.rmtree(self.checkpoint, ignore_errors=True)  # gone already once the copy was made
 
 
@@ -173,16 +286,108 @@ def _unwrap(kind: str, payload):
     raise RuntimeError(payload)
 
 
-class QueryProcess:
-    """The embedded store's query process: started, fed writes, replaced when it overruns."""
+def _log(level: str, message: str) -> None:
+    print(f"{level + ':':<9} {message}", file=sys.stderr, flush=True)  # uvicorn's style
 
-    def __init__(self, store: OxigraphStore, threads: int = 2, timeout_s: float = 10.0):
+
+def _how_it_ended(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-exitcode).name}"
+    return f"exit code {exitcode}"
+
+
+class _Run:
+    """One query's time on lanes, summed over the processes it was sent to."""
+
+    __slots__ = ("channel", "client", "since", "spent")
+
+    def __init__(self, client: str | None):
+        self.client, self.spent, self.since = client, 0.0, None
+        self.channel: _Channel | None = None  # the process it was last sent to
+
+    def seconds(self, now: float) -> float:
+        return self.spent + (now - self.since if self.since is not None else 0.0)
+
+
+class _LongRunners:
+    """Which clients run long queries: one of theirs has spent ``long_s`` or more on lanes (a
+    query sent again after its process was killed under it counts all its time), or one of
+    theirs that did ended less than ``memory_s`` ago."""
+
+    def __init__(self, long_s: float, memory_s: float):
+        self.long_s, self.memory_s = long_s, memory_s
+        self._runs: set[_Run] = set()
+        self._until: dict[str | None, float] = {}  # client -> when it stops counting as one
+        self._lock = threading.Lock()
+
+    def sent(self, run: _Run | None, client: str | None, channel: _Channel) -> _Run:
+        """A query is sent to ``channel`` (``run`` None the first time, then what this returned)."""
+        with self._lock:
+            if run is None:
+                run = _Run(client)
+                self._runs.add(run)
+            run.since, run.channel = time.monotonic(), channel
+        return run
+
+    def stopped(self, run: _Run) -> None:
+        """Its process ended under it; it may be sent again."""
+        with self._lock:
+            self._stop(run, time.monotonic())
+
+    def _stop(self, run: _Run, now: float) -> None:
+        if run.since is not None:
+            run.spent, run.since = run.seconds(now), None
+
+    def ended(self, run: _Run) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._stop(run, now)
+            self._runs.discard(run)
+            if run.spent >= self.long_s:
+                self._until[run.client] = now + self.memory_s
+                if len(self._until) > 4096:  # forget the clients whose mark has passed
+                    self._until = {c: until for c, until in self._until.items() if until > now}
+
+    def restricted(self, client: str | None) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if self._until.get(client, 0.0) > now:
+                return True
+            return any(run.client == client and run.seconds(now) >= self.long_s for run in self._runs)
+
+    def long_running(self, channel: _Channel | None = None) -> int:
+        """Queries on a lane now (of ``channel``, if given) that have spent ``long_s`` or more on lanes."""
+        now = time.monotonic()
+        with self._lock:
+            return sum(
+                1
+                for run in self._runs
+                if run.since is not None and run.seconds(now) >= self.long_s and channel in (None, run.channel)
+            )
+
+
+class QueryProcess:
+    """The embedded store's query process: started, fed writes, watched by a supervisor thread,
+    and replaced when a query overruns or the process ends."""
+
+    def __init__(
+        self, store: OxigraphStore, threads: int = 2, timeout_s: float = 10.0, long_query_s: float = LONG_QUERY_S
+    ):
         self.store = store  # the on-disk store, the source of every copy
         self.threads, self.timeout_s = threads, timeout_s
+        self.lanes = threads + 1  # the last free one is kept from clients that run long queries
+        self.long_runners = _LongRunners(long_query_s, LONG_MEMORY_S)
         self._context = multiprocessing.get_context("spawn")
         self._channel: _Channel | None = None
-        self._ready = threading.Event()
-        self._replacing = threading.Lock()  # one replacement, or one write, at a time
+        self._replacing = threading.Lock()  # one start or replacement, or one write, at a time
+        self._state = threading.Condition()  # guards the fields below and _channel's changes
+        self._condemned: _Channel | None = None  # a query on it overran: the supervisor kills it
+        self._failure: str | None = None  # why the last start failed, until one succeeds
+        self._closed = False
+        self._watchers: list[asyncio.Future] = []  # queries waiting for a process to take them
+        self._wake_read = self._wake_write = -1  # the supervisor's wake-up pipe
+        self._supervisor: threading.Thread | None = None
         # Whether the last process wrote the union out (some triple sits in two graphs), and the
         # store's write stamp it held for; a replacement told "no" serves before its copy is made.
         self._union: tuple[bool, int] | None = None
@@ -191,13 +396,56 @@ class QueryProcess:
     @property
     def ready(self) -> bool:
         channel = self._channel
-        return self._ready.is_set() and channel is not None and channel.process.is_alive()
+        return channel is not None and not channel.closed and channel.process.is_alive()
+
+    @property
+    def problem(self) -> str | None:
+        """Why queries cannot be answered now, or None."""
+        if self.ready:
+            return None
+        if self._failure is not None:
+            return "the query process could not be started; it is tried again every few seconds"
+        return "the query process is starting or being replaced"
 
     def start(self) -> None:
-        self._launch()
+        """Start the process (raises if it cannot be), then the supervisor that keeps one running."""
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        try:
+            with self._replacing:
+                self._launch()
+        except BaseException:
+            self._close_pipe()
+            raise
+        self._supervisor = threading.Thread(target=self._supervise, name="bioplan-query-supervisor", daemon=True)
+        self._supervisor.start()
 
     def _launch(self) -> None:
-        """Start a process on a checkpoint of the on-disk store; wait until it takes queries."""
+        """Start a process and make it the current one once it takes queries. Under _replacing."""
+        try:
+            channel = self._started_channel()
+        except BaseException as error:
+            with self._state:
+                self._failure = f"{type(error).__name__}: {error}"
+                self._notify()
+            raise
+        self._install(channel)
+
+    def _install(self, channel: _Channel) -> None:
+        """Make ``channel`` the current process (or kill it, if closed meanwhile). Under _replacing."""
+        with self._state:
+            closed = self._closed
+            if not closed:
+                self._channel, self._failure = channel, None
+                self._notify()
+        if closed:  # closed while it started
+            channel.kill()
+            return
+        self._wake()
+
+    def _started_channel(self) -> _Channel:
+        """A process on a checkpoint of the on-disk store, once it takes queries."""
         folder = self.store.scratch_folder("replica")
         try:
             _, stamp = self._unchanged_during(lambda: self.store.freeze(folder / "copy"))
@@ -205,15 +453,14 @@ class QueryProcess:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         known = self._union is not None and self._union[1] == stamp  # remembered stamps are never None
-        channel = _Channel(self._context, folder, self.threads, self._union[0] if known else None)
+        channel = _Channel(self._context, folder, self.lanes, self._union[0] if known else None, self._wake)
         try:
             union = channel.wait_ready()
         except BaseException:
             channel.kill()  # and its checkpoint with it
             raise
         self._remember_union(union, stamp)
-        self._channel = channel
-        self._ready.set()
+        return channel
 
     def _unchanged_during(self, action: Callable[[], T]) -> tuple[T, int | None]:
         """What ``action`` returns, and the store's write stamp if no write ran meanwhile (else None)."""
@@ -224,52 +471,194 @@ class QueryProcess:
     def _remember_union(self, union: bool, stamp: int | None) -> None:
         self._union = None if stamp is None else (union, stamp)
 
-    def _replace(self, failed: _Channel) -> None:
-        """Kill ``failed`` and start another, unless that was done already."""
+    def _replace(self, failed: _Channel, overlap: bool = False) -> None:
+        """Kill ``failed`` and start another, unless that was done already.
+
+        ``overlap``: ``failed`` still answers (a query on it overran). If its replacement will
+        answer at once (from the store's checkpoint), the replacement is started first and
+        ``failed`` killed once it takes queries: nothing waits for a process meanwhile, and the
+        short queries on ``failed`` are answered before it goes."""
         with self._replacing:
-            if self._channel is not failed:
-                return
-            self._ready.clear()
-            self._channel = None
-            failed.kill()
+            with self._state:
+                if self._channel is not failed or self._closed:
+                    return
+            # (With every lane held by a long query nothing would be answered meanwhile: the kill
+            # frees the cores for the replacement first.)
+            if (
+                overlap
+                and self.long_runners.long_running(failed) < failed.lanes
+                and self._answers_at_once()
+                and failed.process.is_alive()
+            ):
+                try:
+                    replacement = self._started_channel()
+                except Exception:  # started again below, the usual way, which says why if it fails
+                    replacement = None
+                if replacement is not None:
+                    self._install(replacement)
+                    failed.kill()  # the queries still on it are sent again to the replacement
+                    self.restarts += 1
+                    return
+            with self._state:
+                self._channel = None
+            failed.kill()  # the queries waiting for its lanes wait for the replacement now
             self.restarts += 1
             self._launch()
 
-    def _current(self, deadline: float) -> _Channel:
-        if not self._ready.wait(max(0.0, deadline - time.monotonic())):
-            raise self._timeout()
-        channel = self._channel
-        assert channel is not None
-        return channel
+    def _answers_at_once(self) -> bool:
+        """Whether a process started now answers from the checkpoint while it copies it (the last
+        one found no triple in two graphs, and nothing was written since)."""
+        return self._union is not None and self._union == (False, self.store.write_stamp())
+
+    def _condemn(self, channel: _Channel) -> None:
+        """Have the supervisor kill ``channel`` (a query on it overran, or a lane found it gone)
+        and start another; returns at once."""
+        with self._state:
+            if self._channel is channel:
+                self._condemned = channel
+        self._wake()
+
+    def _wake(self) -> None:
+        with contextlib.suppress(OSError):  # full (the supervisor has a wake-up pending) or closed
+            os.write(self._wake_write, b"\0")
+
+    def _sleep(self, sentinel: int | None, timeout_s: float | None = None) -> None:
+        """Until ``sentinel`` (a process's) is ready, the supervisor is woken, or ``timeout_s``."""
+        watched = [self._wake_read] if sentinel is None else [self._wake_read, sentinel]
+        multiprocessing.connection.wait(watched, timeout_s)
+        with contextlib.suppress(OSError):  # BlockingIOError once drained
+            while os.read(self._wake_read, 4096):
+                pass
+
+    def _supervise(self) -> None:
+        """Keep a process running: replace the current one the moment it ends or is condemned,
+        and start one again (after 0.5 s, then up to every 30 s) while starting fails."""
+        backoff = 0.5
+        while True:
+            with self._state:
+                if self._closed:
+                    return
+                channel, condemned = self._channel, self._condemned
+            try:
+                if channel is None:  # the last start failed
+                    with self._replacing:
+                        if self._channel is None and not self._closed:
+                            self._launch()
+                            _log("INFO", "the query process is running again")
+                elif condemned is channel and channel.process.is_alive():
+                    self._replace(channel, overlap=True)
+                elif condemned is channel or not channel.process.is_alive():
+                    if condemned is not channel:
+                        how = _how_it_ended(channel.process.exitcode)
+                        _log("WARNING", f"the query process {channel.process.pid} ended ({how}); starting another")
+                    channel.retire()  # at once: its waiters wait for the replacement (a write may hold it up)
+                    self._replace(channel)
+                elif self._every_lane_long(channel):
+                    _log(
+                        "INFO", "every lane carries a long query and another query waits: the long ones are sent again"
+                    )
+                    self._condemn(channel)
+                else:
+                    backoff = 0.5
+                    # While a query that is not restricted waits, look again every 0.1 s.
+                    self._sleep(channel.process.sentinel, 0.1 if channel.fresh_waiting else None)
+            except Exception as error:
+                _log("ERROR", f"the query process could not be started ({error}); trying again in {backoff:g} s")
+                self._sleep(None, backoff)
+                backoff = min(backoff * 2, 30.0)
+
+    def _every_lane_long(self, channel: _Channel) -> bool:
+        """Every lane carries a long query, and a query that is not restricted waits: the last
+        lane was taken by the first heavy query of a client not known to run any. Only a kill
+        frees it; the long queries are sent again, where their clients are restricted now."""
+        return bool(channel.fresh_waiting) and self.long_runners.long_running(channel) >= channel.lanes
+
+    def _notify(self) -> None:
+        """Wake the queries waiting for a process. Under _state."""
+        watchers, self._watchers = self._watchers, []
+        for watcher in watchers:
+            _settle(watcher)
+
+    async def _live_channel(self, deadline: float) -> _Channel:
+        """The current process, once there is one: TimeoutError past ``deadline``,
+        QueryProcessUnavailable if none can be had."""
+        loop = asyncio.get_running_loop()
+        while True:
+            with self._state:
+                channel = self._channel
+                if channel is not None and not channel.closed:
+                    return channel
+                if self._closed:
+                    raise QueryProcessUnavailable("the query service is shutting down")
+                if self._failure is not None:
+                    raise QueryProcessUnavailable(
+                        "the query process could not be started; it is tried again every few seconds"
+                    )
+                watcher = loop.create_future()
+                self._watchers.append(watcher)
+            try:
+                async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
+                    await watcher
+            finally:
+                with self._state, contextlib.suppress(ValueError):
+                    self._watchers.remove(watcher)
 
     async def run(self, job: QueryJob) -> QueryOutput:
-        """Evaluate ``job``; QueryTimeout once ``timeout_s`` have passed."""
+        """Evaluate ``job``: QueryTimeout once ``timeout_s`` have passed, QueryProcessUnavailable
+        when no process can take it. A query whose process ends under it is sent once more."""
+        client = QUERY_CLIENT.get()
+        run: list[_Run | None] = [None]  # its time on lanes, once sent
+        try:
+            return await self._run(job, client, run)
+        finally:
+            if run[0] is not None:
+                self.long_runners.ended(run[0])
+
+    async def _run(self, job: QueryJob, client: str | None, run: list[_Run | None]) -> QueryOutput:
         loop = asyncio.get_running_loop()
         deadline = time.monotonic() + self.timeout_s
-        for attempt in (1, 2):  # a query killed with an overrunning neighbour runs once more
-            channel = self._channel if self._ready.is_set() else None
-            if channel is None:
-                channel = await loop.run_in_executor(None, self._current, deadline)
+        ran = False  # sent once at least
+        crashed = 0  # times it was sent to a process that then ended by itself (not killed by the engine)
+        while True:
+            try:
+                channel = await self._live_channel(deadline)
+            except TimeoutError:
+                if ran:  # it ran until its process ended, and then its time ran out
+                    raise self._timeout() from None
+                raise QueryProcessUnavailable(
+                    f"the query process is being replaced and took no query within {self.timeout_s:g} s"
+                ) from None
             exchange: asyncio.Task | None = None
             try:
                 async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
-                    lane = await channel.acquire()
+                    lane = await channel.acquire(self.long_runners.restricted(client))
                     # Shielded: a caller that stops waiting leaves the exchange to finish and free its lane.
                     exchange = loop.create_task(channel.exchange(lane, job))
                     exchange.add_done_callback(_observed)
+                    run[0] = self.long_runners.sent(run[0], client, channel)
+                    ran = True
                     kind, payload = await asyncio.shield(exchange)
             except TimeoutError:
-                # Waiting for a lane: the queries holding them overrun and are stopped themselves.
                 if exchange is not None:
-                    loop.run_in_executor(None, self._replace, channel)
-                raise self._timeout() from None
+                    self._condemn(channel)  # only killing its process stops the query
+                    raise self._timeout() from None
+                if ran:  # it ran on a process that ended, and its time ran out before it ran again
+                    raise self._timeout() from None
+                raise QueryTimeout(
+                    f"no query lane came free within {self.timeout_s:g} s (the service is busy); the query was not run"
+                ) from None
             except ProcessGone:
-                if attempt == 2:
-                    raise RuntimeError("the query process ended twice while running this query") from None
-                await loop.run_in_executor(None, self._replace, channel)
+                if exchange is None:
+                    continue  # it waited for a lane of a process that ended: the replacement's now
+                self.long_runners.stopped(run[0])
+                if not channel.process.is_alive():
+                    channel.retire()  # its waiters need not wait for the supervisor to learn it
+                crashed += not channel.killed_deliberately
+                if crashed == 2:
+                    raise QueryProcessUnavailable("the query process ended twice while running this query") from None
+                self._condemn(channel)  # the supervisor has seen it already, unless the lane alone failed
                 continue
             return _unwrap(kind, payload)
-        raise AssertionError("unreachable")
 
     def _timeout(self) -> QueryTimeout:
         return QueryTimeout(f"the query ran longer than {self.timeout_s:g} s and was stopped")
@@ -286,11 +675,30 @@ class QueryProcess:
             with contextlib.suppress(ProcessGone):
                 self._remember_union(*self._unchanged_during(lambda: channel.control_request("replace", content)))
 
+    def lane_figures(self) -> tuple[int, int]:
+        """(lanes carrying a query, queries waiting for a lane) of the current process."""
+        channel = self._channel
+        return (0, 0) if channel is None else (channel.in_flight, channel.waiting)
+
     def close(self) -> None:
-        channel, self._channel = self._channel, None
-        self._ready.clear()
+        with self._state:
+            self._closed = True
+            channel, self._channel = self._channel, None
+            self._notify()
+        supervisor = self._supervisor
+        if supervisor is not None:
+            self._wake()
+            supervisor.join(timeout=120)  # a start under way finishes first, and kills what it started
         if channel is not None:
             channel.kill()
+        if supervisor is None or not supervisor.is_alive():
+            self._close_pipe()
+
+    def _close_pipe(self) -> None:
+        for fd in (self._wake_read, self._wake_write):
+            if fd >= 0:
+                os.close(fd)
+        self._wake_read = self._wake_write = -1
 
 
 class ResultCache:
@@ -355,9 +763,9 @@ class ResultCache:
 class EmbeddedEngine:
     """Queries over the embedded store, in a killable query process, with a result cache."""
 
-    def __init__(self, store, workers: int = 2, timeout_s: float = 10.0):
+    def __init__(self, store, workers: int = 2, timeout_s: float = 10.0, long_query_s: float = LONG_QUERY_S):
         self.store = store
-        self.process = QueryProcess(store, threads=workers, timeout_s=timeout_s)
+        self.process = QueryProcess(store, threads=workers, timeout_s=timeout_s, long_query_s=long_query_s)
         self.cache = ResultCache()
 
     def start(self) -> None:
@@ -383,6 +791,7 @@ class EmbeddedEngine:
 
     def samples(self) -> list[Sample]:
         cache, process = self.cache, self.process
+        busy, waiting = process.lane_figures()
         return [
             Sample("bioplan_query_cache_hits_total", "counter", "Queries answered from the result cache.", cache.hits),
             Sample(
@@ -397,11 +806,22 @@ class EmbeddedEngine:
                 process.restarts,
             ),
             Sample("bioplan_query_process_ready", "gauge", "1 when the query process takes queries.", process.ready),
+            Sample(
+                "bioplan_query_lanes", "gauge", "Lanes of the query process: queries it runs at once.", process.lanes
+            ),
+            Sample("bioplan_query_lanes_busy", "gauge", "Lanes carrying a query now.", busy),
+            Sample("bioplan_queries_waiting", "gauge", "Queries waiting for a free lane.", waiting),
+            Sample(
+                "bioplan_queries_long",
+                "gauge",
+                f"Queries running for more than {process.long_runners.long_s:g} s (their clients do not get the last free lane).",
+                process.long_runners.long_running(),
+            ),
         ]
 
     def problem(self) -> str | None:
         """Why queries cannot be answered now, or None."""
-        return None if self.process.ready else "the query process is starting or being replaced"
+        return self.process.problem
 
     def close(self) -> None:
         self.process.close()

@@ -21,7 +21,9 @@ from bioplan.sparql_tokens import TOKENS
 
 
 class TooDeep(ValueError):
-    """The text nests deeper than the limit; ``where`` is its line (None when unknown)."""
+    """The text nests deeper than the limit; ``line`` is where (None when unknown)."""
+
+    code = "too-deep"
 
     def __init__(self, what: str, depth: int, limit: int, line: int | None = None):
         self.what, self.depth, self.limit, self.line = what, depth, limit, line
@@ -29,6 +31,17 @@ class TooDeep(ValueError):
             f"the {what} nests deeper than {limit} levels (BIOPLAN_MAX_NESTING); "
             "brackets, braces, collections, prefix operators and elements all count"
         )
+
+
+class TooExpanded(TooDeep):
+    """XML entities that expand the text far beyond its size (entities within entities: the
+    "billion laughs"); ``limit`` is the factor allowed."""
+
+    code = "too-expanded"
+
+    def __init__(self, what: str, limit: int, line: int | None = None):
+        self.what, self.depth, self.limit, self.line = what, limit, limit, line
+        ValueError.__init__(self, f"the {what}'s entities expand it more than {limit} times: entities within entities")
 
 
 _PAIRS = {"}": "{", ")": "(", "]": "[", ">>": "<<"}
@@ -84,27 +97,48 @@ class _Deep(Exception):
     pass
 
 
-def check_xml(text: str, limit: int, what: str = "RDF/XML body") -> None:
-    """RDF/XML: element depth, counted by expat as it streams (it does not recurse). A body that
-    is not well-formed XML is left for the RDF/XML parser to report."""
-    parser = expat.ParserCreate()
-    depth = 0
+# Entities may spell out namespaces (<!ENTITY xsd "http://...#">) but not multiply the text.
+EXPANSION_FACTOR = 4
+_EXPANSION_FLOOR = 1 << 20
 
-    def start(_name, _attributes):
+
+class _Expanded(Exception):
+    pass
+
+
+def check_xml(text: str, limit: int, what: str = "RDF/XML body") -> None:
+    """RDF/XML: element depth, counted by expat as it streams (it does not recurse), and the
+    size of the text once its entities are expanded. A body that is not well-formed XML is left
+    for the RDF/XML parser to report."""
+    parser = expat.ParserCreate()
+    depth = expanded = 0
+    most = EXPANSION_FACTOR * len(text) + _EXPANSION_FLOOR
+
+    def grow(size: int) -> None:
+        nonlocal expanded
+        expanded += size
+        if expanded > most:
+            raise _Expanded
+
+    def start(_name, attributes):
         nonlocal depth
         depth += 1
         if depth > limit:
             raise _Deep
+        grow(sum(len(value) for value in attributes.values()))
 
     def end(_name):
         nonlocal depth
         depth -= 1
 
     parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = lambda data: grow(len(data))
     try:
         parser.Parse(text, True)
     except _Deep:
         raise TooDeep(what, depth, limit, parser.CurrentLineNumber) from None
+    except _Expanded:
+        raise TooExpanded(what, EXPANSION_FACTOR, parser.CurrentLineNumber) from None
     except expat.ExpatError:
         return
 

@@ -141,7 +141,10 @@ class ParseSandbox:
         """The quads of ``text``; ParseRefused("syntax", …) with line and column on bad syntax."""
         what = f"body as {media_type}"
         nquads = self._ask("rdf", (text, media_type, base_iri), what, ("malformed-rdf", f"cannot read the {what}"))
-        return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+        try:
+            return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+        except (MemoryError, SyntaxError) as error:  # a literal longer than the N-Quads reader's line
+            raise ParseRefused("too-complex", f"cannot read the {what}: {error}") from error
 
     def check_query(self, text: str, base_iri: str | None) -> None:
         self._ask("query", (text, base_iri), "query", ("malformed-query", "malformed query"))

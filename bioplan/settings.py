@@ -66,6 +66,21 @@ class Settings(BaseSettings):
         True,
         description="Log every request (uvicorn's access log, on standard output); /metrics counts them either way.",
     )
+    client_concurrency: int = Field(
+        8,
+        ge=0,
+        description="Requests one client (peer address) may have in progress at once on the query routes "
+        "(/sparql, /queries/..., /search); more: 429. 0: no limit.",
+    )
+    client_rate: float = Field(
+        0.0,
+        ge=0,
+        description="Requests per second one client may send on the query routes, on average (a token bucket); "
+        "past it: 429 with Retry-After. 0: no limit.",
+    )
+    client_burst: int = Field(
+        20, gt=0, description="Requests one client may send at once before BIOPLAN_CLIENT_RATE applies."
+    )
 
     @field_validator("cors_origins", "service_allowlist", mode="before")
     @classmethod

@@ -1,12 +1,11 @@
 """/health and /metrics on the real server: readiness over both backends, and request counts in
-the Prometheus text format (read back with the reference parser)."""
+the Prometheus text format (read back with the reference parser). A killed query process and
+/health meanwhile: tests/test_query_supervision.py."""
 
 from __future__ import annotations
 
-import os
 import signal
 import time
-from pathlib import Path
 
 import httpx
 from api_server import running_server
@@ -63,43 +62,6 @@ def test_metrics_show_the_result_cache_and_the_query_process(http):
     after = _samples(http)
     assert after[("bioplan_query_cache_hits_total", ())] - before[("bioplan_query_cache_hits_total", ())] == 1
     assert after[("bioplan_query_process_ready", ())] == 1
-
-
-def test_health_is_503_while_the_query_process_is_gone_and_ok_once_replaced(api_settings, store):
-    before = _children()
-    with running_server(api_settings, store) as url, httpx.Client(base_url=url, timeout=60) as client:
-        [query_process] = _children() - before  # this app's own, killed with SIGKILL
-        assert client.get("/health").status_code == 200
-        os.kill(query_process, signal.SIGKILL)
-        _wait_until(lambda: client.get("/health").status_code == 503)
-        refused = client.get("/health", headers={"Accept": "application/json"})
-        assert refused.json()["error"] == {
-            "status": 503,
-            "code": "unavailable",
-            "message": "the query process is starting or being replaced",
-        }
-        assert refused.headers["retry-after"] == "5"
-        # The next query replaces the process and is answered; then the service is ready again.
-        answer = client.post(
-            "/sparql", content="ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"}
-        )
-        assert answer.status_code == 200
-        assert client.get("/health").status_code == 200
-
-
-def _children() -> set[int]:
-    """The child processes of this process that are still running (the servers' query processes)."""
-    found = set()
-    for task in Path("/proc/self/task").iterdir():
-        found |= {int(pid) for pid in (task / "children").read_text().split()}
-    return {pid for pid in found if "\nState:\tZ" not in _status(pid)}
-
-
-def _status(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return "\nState:\tZ"  # gone meanwhile: as good as a zombie
 
 
 def _wait_until(condition, timeout_s: float = 30) -> None:

@@ -409,14 +409,20 @@ def test_issued_tokens_are_stored_only_as_hashes(http, server):
     # The running server reads the new token without a restart, and forgets it once removed.
     assert (
         http.post(
-            "/graphs", params={"graph": KON_TUM}, content=note(KON_TUM_NOTE, "CLI."), headers={**TURTLE, **bearer(token)}
+            "/graphs",
+            params={"graph": KON_TUM},
+            content=note(KON_TUM_NOTE, "CLI."),
+            headers={**TURTLE, **bearer(token)},
         ).status_code
         == 201
     )
     assert bioplan("token", "remove", "kt-cli", tokens_file=tokens_file).returncode == 0
     assert (
         http.post(
-            "/graphs", params={"graph": KON_TUM}, content=note(KON_TUM_NOTE, "CLI 2."), headers={**TURTLE, **bearer(token)}
+            "/graphs",
+            params={"graph": KON_TUM},
+            content=note(KON_TUM_NOTE, "CLI 2."),
+            headers={**TURTLE, **bearer(token)},
         ).status_code
         == 401
     )

@@ -124,21 +124,22 @@ def test_more_queries_than_lanes_wait_their_turn_and_each_gets_its_own_answer(en
 
 
 def test_a_lane_freed_on_one_event_loop_is_handed_to_a_query_waiting_on_another(tmp_path):
-    """One lane, two threads each with its own event loop: the second query waits for the lane
-    the first one holds, and gets it when the first is answered."""
+    """One worker, two threads each with its own event loop: the second query, from a client
+    whose first query runs long, may not take the last free lane; it waits for the lane the
+    first one holds, and gets it when the first is answered."""
     store = OxigraphStore(tmp_path / "store")
     store.replace_graphs({G1: [quad(1, G1)]})
-    engine = EmbeddedEngine(store, workers=1, timeout_s=60)
+    engine = EmbeddedEngine(store, workers=1, timeout_s=60, long_query_s=0.2)
     engine.start()
     answers: dict = {}
     try:
         slow = threading.Thread(target=lambda: answers.update(slow=run(engine, QueryJob(cross_join(4), "json"))))
         slow.start()
-        deadline = time.monotonic() + 30
-        while not engine.process._channel.in_flight and time.monotonic() < deadline:
-            time.sleep(0.01)
+        _wait_until(lambda: engine.process.long_runners.long_running() == 1)
         quick = threading.Thread(target=lambda: answers.update(quick=counted(engine)))
         quick.start()
+        _wait_until(lambda: engine.process._channel.waiting == 1)
+        assert "slow" not in answers
         slow.join(120)
         quick.join(120)
     finally:
@@ -223,3 +224,10 @@ def test_a_replica_answers_from_the_checkpoint_then_from_memory_and_lets_the_che
     other.freeze(folder / "copy")
     other.close()
     assert not Replica(str(folder / "copy"), union_hint=None).serves_from_disk  # nothing known: copied first
+
+
+def _wait_until(condition, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not become true"
+        time.sleep(0.01)

@@ -177,6 +177,35 @@ def test_nesting_within_the_limit_is_read(client):
     assert client.delete("/graphs", params={"graph": graph}, headers=admin()).status_code == 204
 
 
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh", strict=True))
+    + ']><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    + f'<rdf:Description rdf:about="{PLAN}"><rdf:value>&h;</rdf:value></rdf:Description></rdf:RDF>'
+)
+
+
+@pytest.mark.parametrize("path", ["/graphs", "/reports"])
+def test_entities_within_entities_are_refused_before_they_expand(served, client, path):
+    """The "billion laughs": 115 bytes of entities that expand to 10^8 characters."""
+    before = etag(client)
+    response = client.post(
+        path,
+        params={"graph": LANG_SON} if path == "/graphs" else None,
+        content=LAUGHS,
+        headers={**admin(), "content-type": "application/rdf+xml"},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "too-expanded"
+    assert served[0].poll() is None and etag(client) == before
+
+
+def test_namespace_entities_are_still_read():
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    body = f'<!DOCTYPE rdf:RDF [<!ENTITY xsd "{xsd}">]><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="http://a/"><rdf:value rdf:datatype="&xsd;integer">1</rdf:value></rdf:Description></rdf:RDF>'
+    nesting.check_xml(body, 5)
+
+
 # Bodies that answered 500 before: each is a 4xx in the one error body now.
 BAD_INPUT = [
     (

@@ -370,8 +370,9 @@ def _endpoint(stored: StoredQuery) -> Callable:
             inspect.Parameter(
                 p.name,
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=_annotation(p.kind),
-                default=Query(default, description=description, json_schema_extra=extra),
+                # The Query inside the annotation: FastAPI then runs its validators (an empty value is the default).
+                annotation=Annotated[_annotation(p.kind), Query(description=description, json_schema_extra=extra)],
+                default=default,
             )
         )
     parameters.append(

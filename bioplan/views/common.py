@@ -38,9 +38,11 @@ _LABEL_BATCH = 400
 
 
 def iri_ref(iri: str) -> str:
-    """``<iri>`` for a SPARQL text; refuses what would break out of the angle brackets."""
+    """``<iri>`` for a SPARQL text; refuses (ValueError) what would break out of the angle
+    brackets, and what the SPARQL parser would refuse as an IRI (control characters...)."""
     if not iri or _UNSAFE_IRI.search(iri):
         raise ValueError(f"not an IRI: {iri!r}")
+    ox.NamedNode(iri)  # the same IRI check as the parser's: ValueError
     return f"<{iri}>"
 
 
