@@ -4,7 +4,8 @@ either: 429 in the one error body, with Retry-After.
 
 A client is the request's peer address. Behind a reverse proxy every request has the proxy's
 address: raise the limits or turn them off there. The peer address is also handed to the engine
-(bioplan.engine.QUERY_CLIENT), whose last free lane is kept from clients running long queries.
+(bioplan.engine.QUERY_CLIENT), whose reserved lanes go only to clients not known to run long
+queries and with nothing else running, one lane each.
 """
 
 from __future__ import annotations

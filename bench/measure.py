@@ -262,7 +262,8 @@ def percentile(values: list[float], fraction: float) -> float | None:
 @dataclass
 class Fairness:
     """One client's lookups, sent at a steady rate: alone, then while other clients run queries
-    that hit the time limit (the first time limit after they start apart from the rest)."""
+    that hit the time limit (all of those, and split: the first time limit after the heavy
+    clients start, when their first queries are not known to be heavy yet, and the rest)."""
 
     heavy_clients: int
     timeout_s: float
@@ -288,6 +289,7 @@ class Fairness:
         return {
             "heavy_clients": self.heavy_clients, "timeout_s": self.timeout_s, "duration_s": self.duration_s,
             "rate_per_s": self.rate_per_s, "alone": summary(self.alone_ms),
+            "beside": summary(self.start_ms + self.steady_ms, self.start_failed + self.steady_failed),
             "start": summary(self.start_ms, self.start_failed), "steady": summary(self.steady_ms, self.steady_failed),
             "first_lookup_error": self.first_lookup_error, "heavy_statuses": self.heavy_statuses,
             "restarts": self.restarts,

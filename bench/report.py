@@ -122,26 +122,28 @@ FAIRNESS_P99_MS = 200.0
 
 
 def fairness_target(fairness: dict) -> Target:
+    """Judged on every lookup due while the heavy clients run, the first time limit after they
+    start included (when their first queries are not known to be heavy yet)."""
     clients = fairness.get("heavy_clients", "?")
     name = f"lookups' p99 while {clients} clients run queries that hit the time limit"
     goal = f"< {FAIRNESS_P99_MS:.0f} ms, none failed"
-    steady = fairness.get("steady") or {}
-    p99 = steady.get("p99_ms")
+    beside = fairness.get("beside") or {}
+    p99 = beside.get("p99_ms")
     if p99 is None:
         return Target(name, goal, fairness.get("error") or "no lookup answered", False)
-    failed = steady.get("failed", 0)
-    start = fairness.get("start") or {}
+    failed = beside.get("failed", 0)
+    start, steady = fairness.get("start") or {}, fairness.get("steady") or {}
     measured = (
-        f"{p99:.1f} ms (p50 {steady['p50_ms']:.1f} ms, {steady['lookups']} lookups, {failed} failed); "
-        f"in the first time limit after they start: p99 {start.get('p99_ms') or 0:.1f} ms, "
-        f"max {start.get('max_ms') or 0:.0f} ms"
+        f"{p99:.1f} ms (p50 {beside['p50_ms']:.1f} ms, max {beside['max_ms']:.0f} ms, {beside['lookups']} lookups "
+        f"beside them, {failed} failed); of those, in the first {fairness.get('timeout_s', 0):g} s after they "
+        f"start: p99 {start.get('p99_ms') or 0:.1f} ms, after that: p99 {steady.get('p99_ms') or 0:.1f} ms"
     )
     return Target(name, goal, measured, p99 < FAIRNESS_P99_MS and not failed)
 
 
 def fairness_section(fairness: dict) -> list[str]:
     lines = ["## Lookups beside heavy queries (fairness)", ""]
-    if fairness.get("error") and not fairness.get("steady"):
+    if fairness.get("error") and not fairness.get("beside"):
         return [*lines, f"failed: {fairness['error']}"]
     timeout = f"{fairness['timeout_s']:g} s"
     lines += [
@@ -149,7 +151,10 @@ def fairness_section(fairness: dict) -> list[str]:
         f"sends {fairness['lookup']} {fairness['rate_per_s']:g} times a second whatever the answers do (each one timed "
         f"from when it was due), alone, then for {fairness['duration_s']:g} s while {fairness['heavy_clients']} other "
         f"clients (each from a loopback address of its own) each send `{fairness['heavy_query']}` again and again, "
-        "which runs until the time limit stops it. A lookup not answered 200 counts as failed (and with its time).",
+        "which runs until the time limit stops it. A lookup not answered 200 counts as failed (and with its time). "
+        "The target is judged on all the lookups beside the heavy clients; the two rows below that split them at "
+        f"the first time limit ({timeout}) after the heavy clients start, while their first queries are not known "
+        "to be heavy yet.",
         "",
         "| lookups | due | p50 (ms) | p99 (ms) | max (ms) | over 200 ms | failed |",
         "|---|---|---|---|---|---|---|",
@@ -157,8 +162,9 @@ def fairness_section(fairness: dict) -> list[str]:
     clients = fairness["heavy_clients"]
     rows = (
         ("alone", "alone"),
-        (f"beside {clients} heavy clients, within the first {timeout} after they start", "start"),
-        (f"beside {clients} heavy clients, after that", "steady"),
+        (f"**beside {clients} heavy clients, all** (the target)", "beside"),
+        (f"of which within the first {timeout} after they start", "start"),
+        ("of which after that", "steady"),
     )
     for label, key in rows:
         row = fairness[key]

@@ -297,11 +297,11 @@ def run_fairness(settings: Settings) -> dict:
         server.stop()
         shutil.rmtree(store, ignore_errors=True)
     result.update(lookup=lookup.name, heavy_query=HEAVY_QUERY.text)
-    steady = result.get("steady") or {}
-    if steady.get("p99_ms") is not None:
+    beside = result.get("beside") or {}
+    if beside.get("p99_ms") is not None:
         print(
-            f"  {OURS:24} lookups beside {settings.fairness_clients} heavy clients: p50 {steady['p50_ms']:.1f} ms, "
-            f"p99 {steady['p99_ms']:.1f} ms ({steady['lookups']} lookups, {steady['failed']} failed)",
+            f"  {OURS:24} lookups beside {settings.fairness_clients} heavy clients: p50 {beside['p50_ms']:.1f} ms, "
+            f"p99 {beside['p99_ms']:.1f} ms ({beside['lookups']} lookups, {beside['failed']} failed)",
             flush=True,
         )
     return result

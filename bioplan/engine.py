@@ -12,14 +12,24 @@ then), then kept current by the writer, which sends it each graph it has replace
 in memory: durability lives in the on-disk store, speed in the copy).
 
 Fairness. Nothing stops one query but killing its process, so a lane given to a query that turns
-out heavy is held until the time limit. The process has one lane more than it has workers, and
-that last free lane is kept from the clients that run long queries: a query that runs longer
-than ``LONG_QUERY_S`` (on lanes, summed over the processes it was sent to) marks its client (the
-peer address the HTTP layer puts in ``QUERY_CLIENT``) while it runs and for ``LONG_MEMORY_S``
-after, and a marked client's query takes a lane only while another one stays free. So clients
-that keep sending heavy queries share the workers among themselves, and every other client still
-finds a lane. (The first heavy query of a client not seen before is not known to be heavy: it may
-take that lane, for one time limit.)
+out heavy is held until the time limit. The process has a *general* lane per worker, which any
+query takes, and ``RESERVED_LANES`` (2) lanes more, *reserved*: a query takes one only while no
+general lane is idle, only if its client (the peer address the HTTP layer puts in
+``QUERY_CLIENT``) has no other query on a lane, and only if that client is not marked long. A
+query that runs longer than ``LONG_QUERY_S`` (on lanes, summed over the processes it was sent to)
+marks its client while it runs and for ``LONG_MEMORY_S`` after. So clients that keep sending heavy
+queries share the workers' lanes among themselves, and the reserved ones stay for the others.
+
+The first heavy query of a client not seen before cannot be told from a lookup: it may take a
+reserved lane, until the time limit, but one at most per client, and only a client with nothing
+else running. A query of a client with nothing running therefore finds a lane unless the general
+lanes are busy and every reserved lane carries the query of a different client: with W workers
+and R reserved lanes, new clients that each send one heavy query at a time need W + R of them to
+shut the others out (4 with the defaults; the bench runs 3). Past that (that many new addresses
+at once), the last resort: when every lane carries a long query while a query that may take a
+reserved lane waits, the process is replaced and the long queries are sent again, kept to the
+general lanes now that their clients are marked. Up to W + R queries are evaluated at once (a
+thread each): heavy ones share the cores and each runs slower.
 """
 
 from __future__ import annotations
@@ -54,8 +64,9 @@ from bioplan.store import OxigraphStore
 
 T = TypeVar("T")
 
-LONG_QUERY_S = 1.0  # a query running longer is long: its client no longer takes the last free lane
+LONG_QUERY_S = 1.0  # a query running longer is long: its client no longer takes a reserved lane
 LONG_MEMORY_S = 60.0  # ... until this long after its last long query ended
+RESERVED_LANES = 2  # lanes beside the workers' for clients not marked long, one each (see _Channel)
 
 # Who sent the query being run (the HTTP layer sets the peer address); None: this process itself.
 QUERY_CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("bioplan_query_client", default=None)
@@ -107,19 +118,31 @@ def _settle(future: asyncio.Future, result=None, error: BaseException | None = N
 class _Channel:
     """One running query process: its control pipe and its lanes, each idle or carrying one query.
 
-    A *restricted* query (its client runs long queries) takes a lane only while another one
-    stays idle: the last idle lane is kept for the others. Waiters are served first come, first
-    served among those that may take the lane that came free.
+    The first ``workers`` lanes are *general*: any query takes one. The other ones are
+    *reserved*: a query takes one only while no general lane is idle, and only if its client is
+    not marked long (``is_long``) and has no other query on a lane of this process. So clients
+    known to run long queries share the general lanes, and each reserved lane carries the query
+    of a different client, one with nothing else running: a query of a client with nothing
+    running finds a lane unless every general lane is busy and as many other clients as there are
+    reserved lanes hold one each. Waiters are served first come, first served among those that
+    may take the lane that came free.
     """
 
     def __init__(
-        self, context, checkpoint: Path, lanes: int, union_hint: bool | None, on_wait: Callable[[], None] = lambda: None
+        self,
+        context,
+        checkpoint: Path,
+        workers: int,
+        reserved: int,
+        union_hint: bool | None,
+        is_long: Callable[[str | None], bool] = lambda client: False,
+        on_wait: Callable[[], None] = lambda: None,
     ):
         self.checkpoint = checkpoint  # the folder of the store's checkpoint the process copies
         self.union_hint = union_hint  # False: it answers from the checkpoint while copying it
-        self.lanes = lanes
+        self.lanes = workers + reserved
         self.control, child_control = context.Pipe()
-        pairs = [socket.socketpair() for _ in range(lanes)]
+        pairs = [socket.socketpair() for _ in range(self.lanes)]
         self.process = context.Process(
             target=query_process.main,
             args=(child_control, [child for _, child in pairs], str(checkpoint / "copy"), union_hint),
@@ -131,14 +154,24 @@ class _Channel:
         for ours, child in pairs:
             child.close()
             ours.setblocking(False)
-        self._idle = [ours for ours, _ in pairs]
-        self._waiters: deque[tuple[asyncio.Future, bool]] = deque()  # (waiter, restricted)
+        ours = [ours for ours, _ in pairs]
+        self._idle = ours[:workers]  # the idle general lanes
+        self._idle_reserved = ours[workers:]  # the idle reserved lanes
+        self._reserved = frozenset(ours[workers:])
+        self._holders: dict[socket.socket, str | None] = {}  # a lane carrying a query -> its client
+        self._held: dict[str | None, int] = {}  # client -> lanes carrying its queries
+        self._waiters: deque[tuple[asyncio.Future, str | None]] = deque()  # (waiter, its client)
         self._lock = threading.Lock()  # the lanes: taken and given back on any event loop
         self._control_lock = threading.Lock()  # a write's graphs take a while: never under _lock
-        self.in_flight = 0  # queries sent and not yet answered
         self.closed = False  # killed or found dead: no lane is handed out any more
         self.killed_deliberately = False  # by the engine (a timeout, a replacement), not ended by itself
-        self._on_wait = on_wait  # told when a query that is not restricted starts waiting
+        self._is_long = is_long  # whether a client is marked long (called under _lock)
+        self._on_wait = on_wait  # told when a query that may take a reserved lane starts waiting
+
+    @property
+    def in_flight(self) -> int:
+        """Queries sent and not yet answered (lanes carrying a query)."""
+        return len(self._holders)
 
     @property
     def waiting(self) -> int:
@@ -148,9 +181,14 @@ class _Channel:
 
     @property
     def fresh_waiting(self) -> int:
-        """Queries waiting for a lane that are not restricted (their clients run no long queries)."""
+        """Queries waiting for a lane that may take a reserved one (see ``_may_reserve``)."""
         with self._lock:
-            return sum(1 for waiter, restricted in self._waiters if not waiter.done() and not restricted)
+            return sum(1 for waiter, client in self._waiters if not waiter.done() and self._may_reserve(client))
+
+    def _may_reserve(self, client: str | None) -> bool:
+        """Whether a query of ``client`` may take a reserved lane now: the client has no other
+        query on a lane of this process, and is not marked long. Under _lock."""
+        return not self._held.get(client) and not self._is_long(client)
 
     def wait_ready(self) -> bool:
         """Wait until queries are taken; whether the union default graph is written out."""
@@ -170,19 +208,22 @@ class _Channel:
         except (EOFError, OSError) as error:
             raise ProcessGone("the query process ended") from error
 
-    async def acquire(self, restricted: bool = False) -> socket.socket:
-        """An idle lane; waits for one while none may be taken. ProcessGone once the process ends."""
+    async def acquire(self, client: str | None = None) -> socket.socket:
+        """An idle lane for a query of ``client``; waits for one while none may be taken.
+        ProcessGone once the process ends."""
         with self._lock:
             if self.closed:
                 raise ProcessGone("the query process ended")
             # Whoever waits could not take what is idle (see _dispatch): no one is passed over.
-            if len(self._idle) > restricted:
-                self.in_flight += 1
-                return self._idle.pop()
+            lane = self._take(client)
+            if lane is not None:
+                return lane
             waiter = asyncio.get_running_loop().create_future()
             # The first one to wait wakes the supervisor, which then looks every 0.1 s while any waits.
-            first = not restricted and not any(not r and not w.done() for w, r in self._waiters)
-            self._waiters.append((waiter, restricted))
+            first = self._may_reserve(client) and not any(
+                not w.done() and self._may_reserve(c) for w, c in self._waiters
+            )
+            self._waiters.append((waiter, client))
         if first:
             self._on_wait()
         try:
@@ -192,36 +233,57 @@ class _Channel:
                 self.release(waiter.result())  # handed a lane just as it gave up
             raise
 
+    def _take(self, client: str | None) -> socket.socket | None:
+        """An idle lane that a query of ``client`` may take, now its own; None if none. Under _lock."""
+        if self._idle:
+            lane = self._idle.pop()
+        elif self._idle_reserved and self._may_reserve(client):
+            lane = self._idle_reserved.pop()
+        else:
+            return None
+        self._holders[lane] = client
+        self._held[client] = self._held.get(client, 0) + 1
+        return lane
+
+    def _untake(self, lane: socket.socket) -> None:
+        """``lane`` carries no query any more. Under _lock."""
+        client = self._holders.pop(lane)
+        left = self._held.pop(client) - 1
+        if left:
+            self._held[client] = left
+
     def release(self, lane: socket.socket) -> None:
         """Give an answered lane to the next waiter that may take it, or back to the idle ones."""
         with self._lock:
-            self.in_flight -= 1
+            self._untake(lane)
             if self.closed:
                 lane.close()
                 return
-            self._idle.append(lane)
+            self._put_back(lane)
             self._dispatch()
+
+    def _put_back(self, lane: socket.socket) -> None:
+        (self._idle_reserved if lane in self._reserved else self._idle).append(lane)
 
     def _dispatch(self) -> None:
         """Hand idle lanes to the waiters that may take them, in their order. Under _lock."""
-        passed: deque[tuple[asyncio.Future, bool]] = deque()
-        while self._waiters and self._idle:
-            waiter, restricted = self._waiters.popleft()
+        passed: deque[tuple[asyncio.Future, str | None]] = deque()
+        while self._waiters and (self._idle or self._idle_reserved):
+            waiter, client = self._waiters.popleft()
             if waiter.done():  # cancelled: its caller gave up
                 continue
-            if len(self._idle) <= restricted:  # the last idle lane is not for it
-                passed.append((waiter, restricted))
+            lane = self._take(client)
+            if lane is None:  # only reserved lanes are idle, and not for it
+                passed.append((waiter, client))
                 continue
-            lane = self._idle.pop()
             if _running_loop() is waiter.get_loop():
                 waiter.set_result(lane)
             else:  # a caller on another thread's loop
                 try:
                     waiter.get_loop().call_soon_threadsafe(self._hand_over, waiter, lane)
                 except RuntimeError:  # that loop is closed: nobody waits there any more
-                    self._idle.append(lane)
-                    continue
-            self.in_flight += 1
+                    self._untake(lane)
+                    self._put_back(lane)
         passed.extend(self._waiters)
         self._waiters = passed
 
@@ -234,7 +296,7 @@ class _Channel:
     def abandon(self, lane: socket.socket) -> None:
         """A lane whose answer will never be read (its query overran or its process died)."""
         with self._lock:
-            self.in_flight -= 1
+            self._untake(lane)
         lane.close()
 
     async def exchange(self, lane: socket.socket, job: QueryJob):
@@ -256,7 +318,7 @@ class _Channel:
         with self._lock:
             self.closed = True
             waiters, self._waiters = self._waiters, deque()
-            idle, self._idle = self._idle, []
+            idle, self._idle, self._idle_reserved = self._idle + self._idle_reserved, [], []
         for lane in idle:
             lane.close()
         for waiter, _ in waiters:
@@ -372,11 +434,17 @@ class QueryProcess:
     and replaced when a query overruns or the process ends."""
 
     def __init__(
-        self, store: OxigraphStore, threads: int = 2, timeout_s: float = 10.0, long_query_s: float = LONG_QUERY_S
+        self,
+        store: OxigraphStore,
+        threads: int = 2,
+        timeout_s: float = 10.0,
+        long_query_s: float = LONG_QUERY_S,
+        reserved: int = RESERVED_LANES,
     ):
         self.store = store  # the on-disk store, the source of every copy
         self.threads, self.timeout_s = threads, timeout_s
-        self.lanes = threads + 1  # the last free one is kept from clients that run long queries
+        self.reserved = reserved  # lanes beside the workers' for clients not marked long, one each
+        self.lanes = threads + reserved
         self.long_runners = _LongRunners(long_query_s, LONG_MEMORY_S)
         self._context = multiprocessing.get_context("spawn")
         self._channel: _Channel | None = None
@@ -453,7 +521,15 @@ class QueryProcess:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         known = self._union is not None and self._union[1] == stamp  # remembered stamps are never None
-        channel = _Channel(self._context, folder, self.lanes, self._union[0] if known else None, self._wake)
+        channel = _Channel(
+            self._context,
+            folder,
+            self.threads,
+            self.reserved,
+            self._union[0] if known else None,
+            self.long_runners.restricted,
+            self._wake,
+        )
         try:
             union = channel.wait_ready()
         except BaseException:
@@ -560,7 +636,7 @@ class QueryProcess:
                     self._condemn(channel)
                 else:
                     backoff = 0.5
-                    # While a query that is not restricted waits, look again every 0.1 s.
+                    # While a query that may take a reserved lane waits, look again every 0.1 s.
                     self._sleep(channel.process.sentinel, 0.1 if channel.fresh_waiting else None)
             except Exception as error:
                 _log("ERROR", f"the query process could not be started ({error}); trying again in {backoff:g} s")
@@ -568,9 +644,10 @@ class QueryProcess:
                 backoff = min(backoff * 2, 30.0)
 
     def _every_lane_long(self, channel: _Channel) -> bool:
-        """Every lane carries a long query, and a query that is not restricted waits: the last
-        lane was taken by the first heavy query of a client not known to run any. Only a kill
-        frees it; the long queries are sent again, where their clients are restricted now."""
+        """Every lane carries a long query, and a query that may take a reserved lane waits: the
+        reserved lanes were taken by the first heavy queries of more clients not known to run any
+        than there are reserved lanes. Only a kill frees them; the long queries are sent again,
+        where their clients are marked long now and take only the general lanes."""
         return bool(channel.fresh_waiting) and self.long_runners.long_running(channel) >= channel.lanes
 
     def _notify(self) -> None:
@@ -631,7 +708,7 @@ class QueryProcess:
             exchange: asyncio.Task | None = None
             try:
                 async with asyncio.timeout_at(loop.time() + deadline - time.monotonic()):
-                    lane = await channel.acquire(self.long_runners.restricted(client))
+                    lane = await channel.acquire(client)
                     # Shielded: a caller that stops waiting leaves the exchange to finish and free its lane.
                     exchange = loop.create_task(channel.exchange(lane, job))
                     exchange.add_done_callback(_observed)
@@ -763,9 +840,18 @@ class ResultCache:
 class EmbeddedEngine:
     """Queries over the embedded store, in a killable query process, with a result cache."""
 
-    def __init__(self, store, workers: int = 2, timeout_s: float = 10.0, long_query_s: float = LONG_QUERY_S):
+    def __init__(
+        self,
+        store,
+        workers: int = 2,
+        timeout_s: float = 10.0,
+        long_query_s: float = LONG_QUERY_S,
+        reserved: int = RESERVED_LANES,
+    ):
         self.store = store
-        self.process = QueryProcess(store, threads=workers, timeout_s=timeout_s, long_query_s=long_query_s)
+        self.process = QueryProcess(
+            store, threads=workers, timeout_s=timeout_s, long_query_s=long_query_s, reserved=reserved
+        )
         self.cache = ResultCache()
 
     def start(self) -> None:
@@ -807,14 +893,17 @@ class EmbeddedEngine:
             ),
             Sample("bioplan_query_process_ready", "gauge", "1 when the query process takes queries.", process.ready),
             Sample(
-                "bioplan_query_lanes", "gauge", "Lanes of the query process: queries it runs at once.", process.lanes
+                "bioplan_query_lanes",
+                "gauge",
+                "Lanes of the query process (a worker's each, and the reserved ones): queries it runs at once.",
+                process.lanes,
             ),
             Sample("bioplan_query_lanes_busy", "gauge", "Lanes carrying a query now.", busy),
             Sample("bioplan_queries_waiting", "gauge", "Queries waiting for a free lane.", waiting),
             Sample(
                 "bioplan_queries_long",
                 "gauge",
-                f"Queries running for more than {process.long_runners.long_s:g} s (their clients do not get the last free lane).",
+                f"Queries running for more than {process.long_runners.long_s:g} s (their clients get no reserved lane).",
                 process.long_runners.long_running(),
             ),
         ]

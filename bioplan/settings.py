@@ -43,7 +43,12 @@ class Settings(BaseSettings):
         (), description="SPARQL endpoints that SERVICE and LOAD may reach, comma-separated."
     )
     query_workers: int = Field(
-        2, gt=0, description="Queries the embedded store evaluates at once (threads of its query process)."
+        2,
+        gt=0,
+        description=(
+            "General lanes (threads) of the embedded store's query process, which any query takes; "
+            "it has 2 more, reserved for clients not known to run long queries, one each."
+        ),
     )
     update_url: str | None = Field(
         None, description="SPARQL Update endpoint of a remote store (default: derived from BIOPLAN_STORE)."

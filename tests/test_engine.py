@@ -109,7 +109,8 @@ def test_an_overrunning_query_is_stopped_and_the_next_one_answered(tmp_path):
 
 
 def test_more_queries_than_lanes_wait_their_turn_and_each_gets_its_own_answer(engine):
-    """Two lanes, one held by a slow query: the twelve quick ones share the other, in any order."""
+    """Two workers' lanes, one held by a slow query: the twelve quick ones share the other, in any
+    order (they are the same client as the slow one, so the reserved lanes are not for them)."""
 
     async def together() -> list:
         slow = QueryJob(cross_join(4), "json")
@@ -125,7 +126,7 @@ def test_more_queries_than_lanes_wait_their_turn_and_each_gets_its_own_answer(en
 
 def test_a_lane_freed_on_one_event_loop_is_handed_to_a_query_waiting_on_another(tmp_path):
     """One worker, two threads each with its own event loop: the second query, from a client
-    whose first query runs long, may not take the last free lane; it waits for the lane the
+    whose first query runs long, may not take a reserved lane; it waits for the lane the
     first one holds, and gets it when the first is answered."""
     store = OxigraphStore(tmp_path / "store")
     store.replace_graphs({G1: [quad(1, G1)]})

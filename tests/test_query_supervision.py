@@ -1,7 +1,8 @@
 """The query process looked after, and shared fairly, on the real server with real processes:
 a killed process is replaced with no query sent, the queries waiting for its lanes are answered
-by the replacement, a lookup is answered while heavy queries hold the workers, and a client is
-held to its concurrency and rate limits (429 with Retry-After, in the one error body).
+by the replacement, a lookup is answered while heavy queries hold the workers (also while clients
+not seen before start them), and a client is held to its concurrency and rate limits (429 with
+Retry-After, in the one error body).
 
 Ordering is asserted by events (what /metrics says is running or waiting, which request is
 answered first), never by how long something took. A second client is a second loopback address.
@@ -29,6 +30,7 @@ from bioplan.store import OxigraphStore
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"
 LOOKUP = "ASK { <http://example.org/s7> ?p 7 }"
 OTHER_CLIENT = "127.0.0.2"  # the server listens on 127.0.0.1; Linux answers all of 127/8 on loopback
+HEAVY_CLIENTS = ("127.0.0.4", "127.0.0.5", "127.0.0.6")  # clients sending one heavy query each
 
 
 @pytest.fixture(scope="module")
@@ -126,17 +128,21 @@ def test_while_no_process_can_take_queries_health_and_queries_answer_503_with_re
 
 
 def test_a_query_waiting_for_a_lane_when_the_process_is_killed_is_answered_by_the_replacement(monkeypatch, small_store):
-    """Both lanes carry heavy queries and a lookup waits for one; the process is killed. The
-    lookup is answered by the replacement, long before the heavy queries' time limit."""
+    """Every lane carries a heavy query (one worker's and the two reserved ones: three new
+    clients) and a lookup waits for one; the process is killed. The lookup is answered by the
+    replacement, long before the heavy queries' time limit."""
     with (
         serving(monkeypatch, small_store, query_workers=1, query_timeout_s=8) as (url, engine),
         client() as http,
         client(OTHER_CLIENT) as other,
-        concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool,
+        contextlib.ExitStack() as clients,
+        concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool,
     ):
         pid = pid_of(engine)
-        heavy = [pool.submit(sparql, http, url, HEAVY) for _ in range(2)]
-        wait_until(lambda: metric(http, url, "bioplan_query_lanes_busy") == 2)
+        assert metric(http, url, "bioplan_query_lanes") == len(HEAVY_CLIENTS)
+        heavy_clients = [clients.enter_context(client(address)) for address in HEAVY_CLIENTS]
+        heavy = [pool.submit(sparql, heavy_client, url, HEAVY) for heavy_client in heavy_clients]
+        wait_until(lambda: metric(http, url, "bioplan_query_lanes_busy") == len(HEAVY_CLIENTS))
         lookup = pool.submit(sparql, other, url, LOOKUP)
         wait_until(lambda: metric(http, url, "bioplan_queries_waiting") == 1)
         with contextlib.suppress(ProcessLookupError):  # gone already if the heavy ones ran long meanwhile
@@ -163,9 +169,9 @@ def test_a_lookup_is_answered_while_as_many_heavy_queries_as_workers_run(monkeyp
         assert [query.result().status_code for query in heavy] == [503, 503]
 
 
-def test_a_client_running_long_queries_does_not_get_the_last_free_lane(monkeypatch, small_store):
-    """One worker, two lanes: the client whose first query runs long waits with its second
-    one, and the last lane is there for another client's lookup."""
+def test_a_client_running_long_queries_does_not_get_a_reserved_lane(monkeypatch, small_store):
+    """One worker, so one general lane and two reserved ones: the client whose first query runs
+    long waits with its second one, and a reserved lane is there for another client's lookup."""
     with (
         serving(monkeypatch, small_store, query_workers=1, query_timeout_s=8) as (url, _engine),
         client() as http,
@@ -183,23 +189,57 @@ def test_a_client_running_long_queries_does_not_get_the_last_free_lane(monkeypat
 
 
 def test_when_long_queries_hold_every_lane_a_waiting_lookup_gets_one_from_a_replacement(monkeypatch, small_store):
-    """Heavy queries of a client not yet known to run any take every lane, the last one too. Once
-    they run long while a lookup waits, the process is replaced: the heavy queries are sent
-    again, now kept from the last lane, and the lookup takes it."""
+    """Heavy queries of clients not yet known to run any take every lane, the reserved ones too
+    (one worker: three lanes, three new clients). Once they run long while a lookup waits, the
+    process is replaced: the heavy queries are sent again, now kept to the worker's lane, and the
+    lookup takes a reserved one."""
     with (
         serving(monkeypatch, small_store, query_workers=1, query_timeout_s=8) as (url, _engine),
         client() as http,
         client(OTHER_CLIENT) as other,
-        concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool,
+        contextlib.ExitStack() as clients,
+        concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool,
     ):
         restarts = metric(http, url, "bioplan_query_process_restarts_total")
-        heavy = [pool.submit(sparql, http, url, HEAVY) for _ in range(2)]
-        wait_until(lambda: metric(http, url, "bioplan_query_lanes_busy") == 2)
+        assert metric(http, url, "bioplan_query_lanes") == len(HEAVY_CLIENTS)
+        heavy_clients = [clients.enter_context(client(address)) for address in HEAVY_CLIENTS]
+        heavy = [pool.submit(sparql, heavy_client, url, HEAVY) for heavy_client in heavy_clients]
+        wait_until(lambda: metric(http, url, "bioplan_query_lanes_busy") == len(HEAVY_CLIENTS))
         answer = sparql(other, url, LOOKUP)
         assert not any(query.done() for query in heavy), "the lookup waited for the heavy queries"
         assert answer.status_code == 200 and answer.json()["boolean"] is True
         assert metric(http, url, "bioplan_query_process_restarts_total") == restarts + 1
-        assert [query.result().json()["error"]["code"] for query in heavy] == ["timeout", "timeout"]
+        assert [query.result().json()["error"]["code"] for query in heavy] == ["timeout"] * len(heavy)
+
+
+def test_a_lookup_is_answered_at_once_while_new_clients_start_as_many_heavy_queries_as_the_old_lanes(
+    monkeypatch, small_store
+):
+    """Three clients not seen before each start a heavy query at once: as many as the engine had
+    lanes when it kept one more than its two workers, and none of them known to be heavy yet. A
+    lookup from a fourth client is answered while each heavy query still runs where it was first
+    sent: not once they had run long and the process was replaced to send them again (what the
+    old engine did, the lookup waiting meanwhile), nor after any of them ended."""
+    workers = 2
+    assert len(HEAVY_CLIENTS) == workers + 1
+    with (
+        serving(monkeypatch, small_store, query_workers=workers, query_timeout_s=6) as (url, engine),
+        client() as http,
+        client(OTHER_CLIENT) as other,
+        contextlib.ExitStack() as clients,
+        concurrent.futures.ThreadPoolExecutor(max_workers=len(HEAVY_CLIENTS)) as pool,
+    ):
+        heavy_clients = [clients.enter_context(client(address)) for address in HEAVY_CLIENTS]
+        pid = pid_of(engine)
+        restarts = metric(http, url, "bioplan_query_process_restarts_total")
+        heavy = [pool.submit(sparql, heavy_client, url, HEAVY) for heavy_client in heavy_clients]
+        wait_until(lambda: metric(http, url, "bioplan_query_lanes_busy") == len(heavy))
+        answer = sparql(other, url, LOOKUP)
+        assert not any(query.done() for query in heavy), "the lookup waited for the heavy queries"
+        assert pid_of(engine) == pid, "the lookup waited until the heavy queries ran long and were sent again"
+        assert metric(http, url, "bioplan_query_process_restarts_total") == restarts
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        assert [query.result().json()["error"]["code"] for query in heavy] == ["timeout"] * len(heavy)
 
 
 def _refused(response: httpx.Response) -> dict:
