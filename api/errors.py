@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from bioplan import formats
-from bioplan.engine import QueryProcessUnavailable
+from bioplan.engine import QueryProcessUnavailable, QueryTimeout
 from bioplan.nesting import TooDeep
 from bioplan.outbound import OutboundRefused
 from bioplan.parse_sandbox import ParseRefused
@@ -170,6 +170,12 @@ def install(app: FastAPI) -> None:
     async def _unparsable(request: Request, error: ParseRefused):
         column = error.column if error.line is not None else None
         return error_response(request, ApiError(400, error.code, error.message, line=error.line, column=column))
+
+    @app.exception_handler(QueryTimeout)
+    async def _query_timeout(request: Request, error: QueryTimeout):
+        # The query itself is too heavy: trying again at once would only take a lane for nothing.
+        retry = {"Retry-After": str(max(1, round(request.app.state.services.settings.query_timeout_s)))}
+        return error_response(request, ApiError(503, "timeout", str(error), headers=retry))
 
     @app.exception_handler(QueryProcessUnavailable)
     async def _query_process_unavailable(request: Request, error: QueryProcessUnavailable):

@@ -11,7 +11,7 @@ from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from api.pages import reader_language
-from bioplan.engine import QueryTimeout
+from bioplan.engine import QueryProcessUnavailable, QueryTimeout
 from bioplan.evaluation import QueryJob
 from bioplan.query import QueryError
 from bioplan.results import QueryOutput
@@ -102,5 +102,5 @@ async def render_answer(request: Request, services, query: str, job: QueryJob) -
     except QueryError as problem:
         where = f" (line {problem.line}, column {problem.column})" if problem.line else ""
         return render(request, services, query, error=problem.message + where, status_code=400)
-    except QueryTimeout as problem:
+    except (QueryTimeout, QueryProcessUnavailable) as problem:
         return render(request, services, query, error=str(problem), status_code=503)

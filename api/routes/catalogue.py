@@ -34,7 +34,6 @@ from api.pages import reader_language
 from api.routing import route
 from bioplan import formats, sitemap
 from bioplan.csv_export import csv_text, results_csv
-from bioplan.engine import QueryTimeout
 from bioplan.evaluation import QueryJob
 from bioplan.labels import local_name, pick
 from bioplan.namespaces import CANONICAL_BASE, ONTOLOGY_IRI, PREFIXES
@@ -307,8 +306,6 @@ async def answer_stored_query(request: Request, stored: StoredQuery, suffix: str
             return Response(status_code=304, headers=headers)
     try:
         output = await services.engine.run(job)
-    except QueryTimeout as error:
-        raise ApiError(503, "timeout", str(error)) from error
     except QueryError as error:  # the .rq file itself is broken: our fault, not the caller's
         raise ApiError(500, "stored-query-failed", f"{stored.name}: {error.message}") from error
     if output.truncated:

@@ -14,7 +14,6 @@ from api.protocol import QUERY, accept_quality, read_operation
 from api.routing import route
 from api.service_description import service_description
 from bioplan import formats, outbound
-from bioplan.engine import QueryTimeout
 from bioplan.evaluation import QueryJob
 from bioplan.query import QueryError
 from bioplan.sparql_text import query_form
@@ -90,8 +89,6 @@ async def sparql(request: Request) -> Response:
         output = await services.engine.run(job)
     except QueryError as error:
         raise ApiError(400, "malformed-query", error.message, line=error.line, column=error.column) from error
-    except QueryTimeout as error:
-        raise ApiError(503, "timeout", str(error)) from error
     headers = {"Vary": "Accept"}
     if etag is not None:
         headers["ETag"] = etag
