@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from http import HTTPStatus
 from urllib.parse import unquote
 
@@ -174,7 +175,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QueryTimeout)
     async def _query_timeout(request: Request, error: QueryTimeout):
         # The query itself is too heavy: trying again at once would only take a lane for nothing.
-        retry = {"Retry-After": str(max(1, round(request.app.state.services.settings.query_timeout_s)))}
+        retry = {"Retry-After": str(math.ceil(request.app.state.services.settings.query_timeout_s))}
         return error_response(request, ApiError(503, "timeout", str(error), headers=retry))
 
     @app.exception_handler(QueryProcessUnavailable)

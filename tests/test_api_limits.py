@@ -48,7 +48,7 @@ def test_query_over_the_time_limit_is_stopped_with_503_while_others_are_served(l
     assert response.status_code == 503
     error = response.json()["error"]
     assert error["code"] == "timeout" and "1.5 s" in error["message"]
-    assert response.headers["retry-after"] == "2"  # the time limit, rounded: sooner would fail again
+    assert response.headers["retry-after"] == "2"  # the time limit, rounded up: sooner would fail again
     # The worker that ran it was replaced: the service still answers.
     assert httpx.get(limited + "/sparql", params={"query": ALL}, timeout=60).status_code == 200
 
