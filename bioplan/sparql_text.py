@@ -7,28 +7,24 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-# Strings, IRIs and comments are blanked out first so a keyword inside them does not count.
-_LEXICAL = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|'
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''|"
-    r'"(?:[^"\\\n]|\\.)*"|'
-    r"'(?:[^'\\\n]|\\.)*'|"
-    r"<[^<>\"{}|^`\\\s]*>|#[^\n]*",
-    re.DOTALL,
-)
+from bioplan.sparql_tokens import TOKENS
+
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 def _mask(text: str, keep_iris: bool = True) -> str:
-    """Same length, same positions; strings and comments blanked, IRIs kept or blanked."""
+    """Same length, same positions; strings and comments blanked, IRIs kept or blanked (read
+    with the terminals of bioplan.sparql_tokens, so an escaped quote in a prefixed name opens no string)."""
 
     def blank(match: re.Match) -> str:
-        token = match.group(0)
-        if token.startswith("<"):
-            return token if keep_iris else "<" + " " * (len(token) - 2) + ">"
-        return " " * len(token)
+        token, kind = match.group(0), match.lastgroup
+        if kind in ("string", "comment"):
+            return " " * len(token)
+        if kind == "iri" and not keep_iris:
+            return "<" + " " * (len(token) - 2) + ">"
+        return token
 
-    return _LEXICAL.sub(blank, text)
+    return TOKENS.sub(blank, text)
 
 
 def query_form(query: str) -> str | None:

@@ -544,6 +544,13 @@ def test_protocol_dataset_becomes_using_clauses():
     assert conflict.value.code == "dataset-conflict"
 
 
+def test_protocol_dataset_reads_an_escaped_quote_in_a_prefixed_name_as_the_parser_does():
+    """ex:a\\' is a prefixed name: the quote opens no string that would hide the WHERE after it."""
+    update = "PREFIX ex: <http://e/> INSERT { ?s ex:a\\' ?o } WHERE { ?s ex:b ?o } # '"
+    assert "USING <urn:d> WHERE { ?s ex:b ?o }" in with_protocol_dataset(update, ["urn:d"])
+    ox.Store().update(with_protocol_dataset(update, ["urn:d"]))  # still a valid update
+
+
 def test_protocol_dataset_is_what_the_where_clause_reads(service):
     principal = service.authorize(f"Bearer {ADMIN}")
     result = service.update(
