@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from bioplan import nesting
@@ -104,7 +105,7 @@ async def read_operation(request: Request, operation: Operation) -> ProtocolRequ
     dataset parameter an absolute IRI."""
     read = await _read_operation(request, operation)
     if read.text is not None:
-        nesting.check_sparql_like(read.text, request.app.state.services.settings.max_nesting, operation.name)
+        await check_nesting(request, read.text, "sparql", operation.name)
     for name in DATASET_PARAMETERS:
         for value in read.params.get(name, ()):
             try:
@@ -112,6 +113,20 @@ async def read_operation(request: Request, operation: Operation) -> ProtocolRequ
             except ValueError as error:
                 raise ApiError(400, "bad-request", f"{name} takes absolute IRIs, not {value!r}") from error
     return read
+
+
+# Below this size the scan takes microseconds: a hop to a thread would cost more than it.
+_SCAN_INLINE_CHARS = 64 * 1024
+
+
+async def check_nesting(request: Request, text: str, syntax: str, what: str) -> None:
+    """TooDeep unless ``text`` nests within BIOPLAN_MAX_NESTING (bioplan.nesting); a large text is
+    scanned off the event loop."""
+    limit = request.app.state.services.settings.max_nesting
+    if len(text) < _SCAN_INLINE_CHARS:
+        nesting.check(text, syntax, limit, what)
+    else:
+        await run_in_threadpool(nesting.check, text, syntax, limit, what)
 
 
 async def _read_operation(request: Request, operation: Operation) -> ProtocolRequest:

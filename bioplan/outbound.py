@@ -149,10 +149,13 @@ def clauses(text: str) -> Iterator[Clause]:
                 yield Clause(keyword.group(0).upper(), text[keyword.start() : end], targets, problem)
 
 
-def check(text: str, allowlist: Iterable[str]) -> None:
-    """OutboundRefused unless every SERVICE and LOAD of ``text`` reaches an allowlisted http(s) endpoint."""
+def check(text: str, allowlist: Iterable[str]) -> bool:
+    """OutboundRefused unless every SERVICE and LOAD of ``text`` reaches an allowlisted http(s)
+    endpoint; whether ``text`` has any (all allowlisted, then: evaluating it reaches out)."""
     allowed = set(allowlist)
+    reaches_out = False
     for clause in clauses(text):
+        reaches_out = True
         code = "service-not-allowed" if clause.keyword == "SERVICE" else "load-not-allowed"
         what = "queries may not call other endpoints" if clause.keyword == "SERVICE" else "updates may not fetch URLs"
         shown = " ".join(clause.text.split())
@@ -165,3 +168,4 @@ def check(text: str, allowlist: Iterable[str]) -> None:
                 raise OutboundRefused(
                     code, shown, f"{shown!r} is not allowed: <{target}> is not on the allowlist; {what}"
                 )
+    return reaches_out

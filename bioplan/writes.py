@@ -413,14 +413,14 @@ class WriteService:
     ) -> WriteResult:
         """Run a SPARQL 1.1 Update on a scratch copy of the dataset, then write what it changed."""
         text = nfc(sparql)
-        outbound.check(text, self.allowlist)  # LOAD and SERVICE reach allowlisted endpoints only
+        reaches_out = outbound.check(text, self.allowlist)  # LOAD and SERVICE: allowlisted endpoints only
         try:
             text = with_protocol_dataset(text, using_graphs, using_named_graphs)
         except ValueError as error:
             raise UpdateRefused(
                 "bad-dataset", f"using-graph-uri and using-named-graph-uri take IRIs: {error}"
             ) from error
-        if not any(outbound.clauses(text)):  # an allowlisted LOAD or SERVICE is not sent twice
+        if not reaches_out:  # an allowlisted LOAD or SERVICE is not sent twice
             self.parser.check_update(text, base_iri)  # before the dataset is copied for nothing
         written = written_graphs(text)
         with self._lock, self._scratch() as copy:

@@ -19,10 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.errors import ApiError
-from api.protocol import decode_utf8, parse_params
+from api.protocol import check_nesting, decode_utf8, parse_params
 from api.routing import route
 from api.write_errors import WRITE_ERRORS, write_error_response
-from bioplan import formats, nesting
+from bioplan import formats
 from bioplan.namespaces import PREFIXES
 from bioplan.text import nfc
 from bioplan.writes import GraphNotFound, etag_matches
@@ -109,7 +109,7 @@ async def read_body(request: Request, graph: str | None, base_iri: str) -> list[
     syntax = {"jsonld": "json", "rdfxml": "xml"}.get(fmt.name, "turtle")
     # Off the event loop: a large body takes a while. Its nesting is measured before any parser
     # sees it, and it is parsed first in the parse sandbox, with a time limit.
-    await run_in_threadpool(nesting.check, text, syntax, services.settings.max_nesting, "body")
+    await check_nesting(request, text, syntax, "body")
     quads = await run_in_threadpool(services.parser.parse_rdf, text, fmt.media_type, graph or base_iri)
     named = next((q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
     if named is not None:

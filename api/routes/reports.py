@@ -19,11 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from api.errors import ApiError
-from api.protocol import decode_utf8
+from api.protocol import check_nesting, decode_utf8
 from api.routes.graphs import read_body
 from api.routing import route
 from api.write_errors import WRITE_ERRORS, write_error_response
-from bioplan import nesting
 from bioplan.reports import STATUSES, BadSubmission, IndicatorEntry, Submission, TaskEntry, from_graph
 from bioplan.site_links import href
 from bioplan.text import nfc
@@ -129,7 +128,7 @@ async def read_submission(request: Request) -> Submission:
     try:
         if media_type == "application/json":
             text = decode_utf8(await request.body(), "request body")
-            nesting.check_json(text, request.app.state.services.settings.max_nesting)
+            await check_nesting(request, text, "json", "JSON body")
             try:
                 document = json.loads(text)
             except json.JSONDecodeError as error:

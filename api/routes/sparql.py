@@ -58,7 +58,7 @@ async def sparql(request: Request) -> Response:
             return query_page.render(request, services)
         return service_description(request, services)
     query = operation.text
-    outbound.check(query, services.settings.service_allowlist)
+    reaches_out = outbound.check(query, services.settings.service_allowlist)
     form = query_form(query)
     kinds = {formats.RESULTS} if form in (None, "SELECT", "ASK") else {formats.GRAPH, formats.DATASET}
     default_graphs, named_graphs = dataset(operation.params)
@@ -78,7 +78,7 @@ async def sparql(request: Request) -> Response:
     except formats.NotAcceptable as error:
         # A malformed query is the client's first problem: say so before that no format fits. It is
         # parsed in the parse sandbox (a query with an allowlisted SERVICE is not: it would be sent).
-        if not any(outbound.clauses(query)):
+        if not reaches_out:
             await run_in_threadpool(services.parser.check_query, query, services.settings.base_iri)
         raise ApiError(406, "not-acceptable", str(error)) from error
     job = replace(job, format_name=fmt.name)
