@@ -536,7 +536,11 @@ VIOLATIONS: list[Variant] = [
         _add(f'<{P}> bp:dateEarliest "2025-03-01"^^xsd:date ; bp:dateLatest "2025-01-31"^^xsd:date .'),
     ),
     Variant("plan-without-jurisdiction", "Plan-jurisdiction", _drop(P, "eli:jurisdiction")),
-    Variant("plan-without-issuer", "Plan-issuer", _drop(P, "eli:passed_by")),
+    Variant("plan-without-issuer", "PlanIssuedOrDraftShape", _drop(P, "eli:passed_by")),
+    Variant(  # a draft was passed by nobody
+        "draft-with-issuer", "PlanIssuedOrDraftShape", _add(f"<{P}> bp:isDraft true ; eli:responsibility_of <{UBND}> .")
+    ),
+    Variant("plan-issued-by-a-person", "Plan-issuer", _replace(P, "eli:passed_by", f"<{UBND}>", f"<{ID}person/x>")),
     Variant("plan-without-type", "Plan-documentType", _drop(P, "eli:type_document")),
     Variant("plan-title-english-only", "Plan-title", _drop_lang(P, "eli:title", "vi")),
     # items.ttl

@@ -53,3 +53,29 @@ def test_matrix_opened_from_the_directive_page(browser, api_url):
     with httpx.Client(timeout=60, follow_redirects=True) as client:
         status = {link: client.get(link).status_code for link in sorted(local)}
     assert {link: code for link, code in status.items() if code != 200} == {}
+
+
+def test_every_province_in_force_today_is_shown_and_those_without_a_plan_stand_out(browser, api_url):
+    browser.get(urljoin(api_url, "/coverage"))
+    assert console_errors(browser) == []
+    index = httpx.get(urljoin(api_url, "/coverage.json"), timeout=30).json()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#coverage-provinces tbody tr")
+    assert len(rows) == len(index["rows"][0]["provinces_with_plan"]) + len(index["rows"][0]["provinces_without_plan"])
+    assert len(rows) == 34
+    without = browser.find_elements(By.CSS_SELECTOR, "#coverage-provinces td.no-plan")
+    assert len(without) == sum(len(row["provinces_without_plan"]) for row in index["rows"])
+    assert all(cell.text == "Chưa có kế hoạch" for cell in without)
+    # Marked by colour too: a cell without a plan is not plain white like one with a plan.
+    with_plan = browser.find_element(By.CSS_SELECTOR, "#coverage-provinces td[data-plans]:not(.no-plan)")
+    assert without[0].value_of_css_property("color") != with_plan.value_of_css_property("color")
+
+    browser.get(urljoin(api_url, MATRIX + "?lang=en"))
+    assert console_errors(browser) == []
+    matrix = httpx.get(urljoin(api_url, MATRIX + ".json"), params={"lang": "en"}, timeout=30).json()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#coverage-provinces tbody tr")
+    assert [row.get_attribute("data-province") for row in rows] == [p["province"] for p in matrix["provinces"]]
+    marked = browser.find_elements(By.CSS_SELECTOR, "#coverage-provinces tr.no-plan")
+    assert len(marked) == matrix["provinces_without_plan"]
+    assert all(row.text.endswith("No plan") for row in marked)
+    browser.find_element(By.ID, "provinces").location_once_scrolled_into_view  # noqa: B018 (scrolls)
+    screenshot(browser, "coverage-provinces")

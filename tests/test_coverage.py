@@ -3,7 +3,9 @@
 
 The expected counts come from the Turtle files themselves, walked with rdflib (no SPARQL, no
 bioplan code): a cell is the plan's items whose section is, or sits under, a section mirroring
-the task group. The columns of 1639/QĐ-TTg and 189/NQ-CP are written out by hand.
+the task group. The columns of 1639/QĐ-TTg and 189/NQ-CP are written out by hand, and so are the
+provinces in force today their plans count for (a plan of a merged province counts for the unit
+that replaced it); the list of those provinces is read from the Turtle.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 import rdflib
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from bioplan import layout
 from bioplan.loading import load
@@ -31,9 +33,17 @@ D1639, D189 = "ttg/qd/2024/1639", "cp/nq/2023/189"
 LANG_SON_2025 = DOC + "lang-son/ubnd/kh/2025/de-an-1639"
 BINH_THUAN_2025 = DOC + "binh-thuan/ubnd/kh/2025/2025-02-26"
 BINH_THUAN_2024 = DOC + "binh-thuan/ubnd/kh/2024/ctr-64"
-BAC_GIANG = DOC + "bac-giang/btvtu/kh/nq-36"
 # The plans implementing each directive (eli:ensures_implementation_of, directly or by a chain).
-COLUMNS = {D1639: {LANG_SON_2025, BINH_THUAN_2025}, D189: {BAC_GIANG, BINH_THUAN_2024}}
+# The Bắc Giang plan implements 36-NQ/TW only; it cites 189/NQ-CP.
+COLUMNS = {D1639: {LANG_SON_2025, BINH_THUAN_2025}, D189: {BINH_THUAN_2024}}
+AREA = CANONICAL_BASE + "id/area/"
+# The province-level units in force today that the plans count for: Bình Thuận's plans count for
+# Lâm Đồng (from 1 July 2025), which replaced it; Lạng Sơn is unchanged.
+COUNTS_FOR = {
+    D1639: {AREA + "lam-dong-2025": {BINH_THUAN_2025}, AREA + "lang-son": {LANG_SON_2025}},
+    D189: {AREA + "lam-dong-2025": {BINH_THUAN_2024}},
+}
+NO_PLAN = {"vi": "Chưa có kế hoạch", "en": "No plan"}
 
 
 # -- the expected answers, from the Turtle ----------------------------------------------------------
@@ -81,6 +91,11 @@ def expected(graph: rdflib.Graph, key: str) -> dict:
     return {"groups": groups, "counts": counts, "attributed": attributed, "items": items}
 
 
+def current_provinces(graph: rdflib.Graph) -> set[str]:
+    """The province-level units in force today: no unit replaced them."""
+    return {str(p) for p in graph.subjects(RDF.type, BP.Province) if (p, DCTERMS.isReplacedBy, None) not in graph}
+
+
 def cells(matrix: dict) -> dict[tuple[str, str], int]:
     """{(task group, plan): count} from the JSON matrix."""
     return {
@@ -109,7 +124,10 @@ class MatrixPage(HTMLParser):
         self.cell_text: dict[tuple[str, str], str] = {}
         self.footer: dict[str, dict[str, int]] = {"attributed": {}, "unattributed": {}, "items": {}}
         self.column_order: list[str] = []
+        self.province_rows: dict[str, int] = {}  # the matrix page: province -> its plans
+        self.province_cells: dict[tuple[str, str], int] = {}  # the index: (province, directive) -> plans
         self._cell: tuple[str, str] | None = None
+        self._province: str | None = None
         self.feed(html)
         self.close()
 
@@ -127,6 +145,12 @@ class MatrixPage(HTMLParser):
             self._cell = key
         if tag == "th" and "data-plan" in a:
             self.column_order.append(a["data-plan"])
+        if tag == "tr" and "data-province" in a:
+            self._province = a["data-province"]
+            if "data-plans" in a:
+                self.province_rows[a["data-province"]] = int(a["data-plans"])
+        if tag == "td" and "data-directive" in a and self._province:
+            self.province_cells[(self._province, a["data-directive"])] = int(a["data-plans"])
         for name in self.footer:
             if tag == "td" and f"data-{name}" in a:
                 self.footer[name][a["data-plan"]] = int(a[f"data-{name}"])
@@ -219,10 +243,15 @@ def test_html_and_csv_agree_with_json(http, key):
     assert response.headers["content-type"].startswith("text/csv")
     records = list(csv.DictReader(io.StringIO(response.text)))
     in_groups = {(r["task_group"], r["plan"]): int(r["items"]) for r in records if r["task_group"]}
-    outside = {r["plan"]: int(r["items"]) for r in records if not r["task_group"]}
+    outside = {r["plan"]: int(r["items"]) for r in records if not r["task_group"] and r["plan"]}
     assert in_groups == cells(matrix)
     assert outside == {plan["plan"]: plan["unattributed"] for plan in matrix["plans"]}
-    assert {r["plan_label"] for r in records} == {plan["label"] for plan in matrix["plans"]}
+    assert {r["plan_label"] for r in records if r["plan"]} == {plan["label"] for plan in matrix["plans"]}
+    counts_for = {plan["plan"]: " ; ".join(plan["counts_for"]) for plan in matrix["plans"]}
+    assert all(r["counts_for"] == counts_for[r["plan"]] for r in records if r["plan"])
+    without_plan = [r for r in records if not r["plan"]]
+    assert {r["counts_for"] for r in without_plan} == {p["province"] for p in matrix["provinces"] if not p["has_plan"]}
+    assert all(r["items"] == "0" and not r["task_group"] and r["task_group_label"] for r in without_plan)
 
 
 @pytest.mark.parametrize(
@@ -307,7 +336,8 @@ def test_index_lists_the_directives_with_task_groups(http):
     index = http.get("/coverage.json").json()
     assert {row["directive"] for row in index["rows"]} == {DOC + D1639, DOC + D189}
     assert {row["matrix"] for row in index["rows"]} == {f"/coverage/{D1639}", f"/coverage/{D189}"}
-    assert all(row["task_groups"] == 5 and row["plans"] == 2 for row in index["rows"])
+    assert all(row["task_groups"] == 5 for row in index["rows"])
+    assert {row["directive"]: row["plans"] for row in index["rows"]} == {DOC + k: len(v) for k, v in COLUMNS.items()}
     records = list(csv.DictReader(io.StringIO(http.get("/coverage.csv").text)))
     assert [r["directive"] for r in records] == [row["directive"] for row in index["rows"]]
     english = http.get("/coverage", params={"lang": "en"})
@@ -321,6 +351,69 @@ def test_directive_page_links_to_its_matrix(http):
     assert f"/coverage/{D1639}?lang=en" in english.hrefs
     without_groups = MatrixPage(http.get("/doc/doc/bct/nq/2023/36").text)
     assert not [href for href in without_groups.hrefs if href.startswith("/coverage/")]
+
+
+# -- every province in force today ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [D1639, D189])
+def test_every_province_in_force_today_is_listed_with_the_plans_counting_for_it(http, turtle, key):
+    current = current_provinces(turtle)
+    assert len(current) == 34
+    matrix = matrix_json(http, key)
+    listed = {p["province"]: p for p in matrix["provinces"]}
+    assert len(matrix["provinces"]) == len(listed) == 34
+    assert set(listed) == current
+    assert {iri: set(p["plans"]) for iri, p in listed.items() if p["has_plan"]} == COUNTS_FOR[key]
+    assert all(p["plans"] == [] for iri, p in listed.items() if iri not in COUNTS_FOR[key])
+    assert matrix["provinces_with_plan"] == len(COUNTS_FOR[key])
+    assert matrix["provinces_without_plan"] == 34 - len(COUNTS_FOR[key])
+    # A plan of Bình Thuận (until 30 June 2025) counts for Lâm Đồng (from 1 July 2025).
+    lam_dong = listed[AREA + "lam-dong-2025"]
+    assert lam_dong["former"] == [AREA + "binh-thuan"] and lam_dong["jurisdictions"] == [AREA + "binh-thuan"]
+    assert all(p["province_label"] for p in matrix["provinces"])
+    for plan in matrix["plans"]:
+        assert plan["counts_for"] == [iri for iri, plans in COUNTS_FOR[key].items() if plan["plan"] in plans]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("key", [D1639, D189])
+def test_the_page_lists_every_province_and_marks_those_without_a_plan(http, key, lang):
+    matrix = matrix_json(http, key, lang)
+    response = http.get(f"/coverage/{key}", params={"lang": lang} if lang == "en" else {})
+    page = MatrixPage(response.text)
+    assert page.lang == lang and page.unbalanced == []
+    assert page.province_rows == {p["province"]: len(p["plans"]) for p in matrix["provinces"]}
+    without = matrix["provinces_without_plan"]
+    assert response.text.count(f'<span class="no-plan-label">{NO_PLAN[lang]}</span>') == without > 0
+    other = NO_PLAN["en" if lang == "vi" else "vi"]
+    assert f'<span class="no-plan-label">{other}</span>' not in response.text
+    assert response.text.count('class="no-plan"') == without
+    assert f'data-count="provinces-without-plan">{without}<' in response.text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_index_lists_every_province_by_directive(http, turtle, lang):
+    index = http.get("/coverage.json", params={"lang": lang}).json()
+    current = current_provinces(turtle)
+    for row in index["rows"]:
+        key = row["directive"].removeprefix(DOC)
+        assert set(row["provinces_with_plan"]) == set(COUNTS_FOR[key])
+        assert set(row["provinces_without_plan"]) == current - set(COUNTS_FOR[key])
+        assert len(row["provinces_with_plan_label"]) == len(row["provinces_with_plan"])
+    records = list(csv.DictReader(io.StringIO(http.get("/coverage.csv", params={"lang": lang}).text)))
+    for record, row in zip(records, index["rows"], strict=True):
+        assert record["provinces_without_plan"].split(" ; ") == row["provinces_without_plan"]
+
+    response = http.get("/coverage", params={"lang": lang} if lang == "en" else {})
+    page = MatrixPage(response.text)
+    assert page.lang == lang and page.unbalanced == []
+    expected = {
+        (province, DOC + key): len(COUNTS_FOR[key].get(province, ())) for key in COLUMNS for province in current
+    }
+    assert page.province_cells == expected
+    missing = sum(count == 0 for count in expected.values())
+    assert response.text.count(f'<span class="no-plan-label">{NO_PLAN[lang]}</span>') == missing
 
 
 # -- a plan mirroring none of the groups, and a plan reached through a chain -----------------------
@@ -395,6 +488,20 @@ def test_a_plan_mirroring_no_group_is_a_column_of_gaps(extra_http):
         key = (group["task_group"], NO_MIRRORS)
         assert page.cells[key] == 0 and "gap" in page.cell_classes[key]
     assert 'id="note-mirrors-none"' in response.text
+
+
+def test_a_plan_of_a_merged_province_counts_for_its_successor_and_one_without_a_province_for_none(extra_http):
+    matrix = matrix_json(extra_http, D1639)
+    listed = {p["province"]: p for p in matrix["provinces"]}
+    # The made-up plan of Quảng Ngãi (until 30 June 2025) counts for Quảng Ngãi from 1 July 2025.
+    assert listed[AREA + "quang-ngai-2025"]["plans"] == [NO_MIRRORS]
+    assert listed[AREA + "quang-ngai-2025"]["former"] == [AREA + "quang-ngai"]
+    assert AREA + "quang-ngai" not in listed  # replaced: not in force today
+    by_plan = {plan["plan"]: plan for plan in matrix["plans"]}
+    assert by_plan[NO_MIRRORS]["counts_for"] == [AREA + "quang-ngai-2025"]
+    assert by_plan[THROUGH_PROGRAMME]["counts_for"] == []  # no jurisdiction: no province
+    assert THROUGH_PROGRAMME not in {plan for p in matrix["provinces"] for plan in p["plans"]}
+    assert matrix["provinces_with_plan"] == 3
 
 
 def test_a_plan_reached_through_a_chain_counts_the_items_under_its_mirroring_section(extra_http):

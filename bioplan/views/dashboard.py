@@ -31,7 +31,7 @@ from bioplan.namespaces import CANONICAL_BASE
 from bioplan.site_links import document_key
 from bioplan.succession import change_steps, successors
 from bioplan.views.common import Labels, Link, iri_ref, rows, sort_key, value
-from bioplan.views.indexes import PLAN
+from bioplan.views.indexes import PLAN, drafts, plan_status
 from bioplan.views.plan import Item, Section, plan_view
 from bioplan.views.progress_reports import (
     Report,
@@ -484,6 +484,7 @@ def dashboard_index(store, lang: str, bases: Iterable[str] = (CANONICAL_BASE,)) 
         (
             Column("plan", "Kế hoạch", "Plan", LINK),
             Column("province", "Tỉnh", "Province", LINK),
+            Column("status", "Tình trạng", "Status", TEXT),
             Column("year", "Năm", "Year"),
             Column("reports", "Báo cáo", "Reports"),
             Column("items", "Nội dung theo dõi", "Items followed"),
@@ -494,6 +495,7 @@ def dashboard_index(store, lang: str, bases: Iterable[str] = (CANONICAL_BASE,)) 
         ),
     )
     keys = {}
+    draft = drafts(store)
     found.sort(key=lambda r: (sort_key(labels(value(r["province"]) or "")), sort_key(labels(r["plan"].value))))
     for r in found:
         plan = r["plan"].value
@@ -509,6 +511,7 @@ def dashboard_index(store, lang: str, bases: Iterable[str] = (CANONICAL_BASE,)) 
             {
                 "plan": labels.link(plan),
                 "province": labels.link(r["province"].value) if r["province"] is not None else None,
+                "status": plan_status(plan in draft, lang),
                 "year": year,
                 "reports": sum(1 for rep in mine if rep.year == year),
                 "items": overall.items,

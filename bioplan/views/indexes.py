@@ -158,6 +158,18 @@ def directives(store, lang: str) -> IndexTable:
 # -- plans ---------------------------------------------------------------------------------------
 
 
+def plan_status(draft: bool, lang: str) -> str:
+    """A plan's status in the lists: a dự thảo (number and day blank) was issued by nobody yet."""
+    if lang == "vi":
+        return "Dự thảo" if draft else "Đã ban hành"
+    return "Draft" if draft else "Issued"
+
+
+def drafts(store) -> set[str]:
+    """The plans that are drafts (bp:isDraft true)."""
+    return {r["plan"].value for r in rows(store, f"SELECT ?plan WHERE {{ {PLAN} ?plan bp:isDraft true }}")}
+
+
 def plan_date(day: str | None, earliest: str | None, latest: str | None) -> str | None:
     """The issue date, or the window the text allows ("2025-03-01 – 2025-06-30")."""
     if day:
@@ -203,6 +215,7 @@ def plans(store, lang: str) -> IndexTable:
         (
             Column("plan", "Kế hoạch", "Plan", LINK),
             Column("province", "Tỉnh", "Province", LINK),
+            Column("status", "Tình trạng", "Status", TEXT),
             Column("issuer", "Cơ quan ban hành", "Issued by", LINK),
             Column("date", "Ngày", "Date", TEXT),
             Column("implements", "Thực hiện", "Implements", LINKS),
@@ -215,12 +228,14 @@ def plans(store, lang: str) -> IndexTable:
     found.sort(
         key=lambda r: (sort_key(labels(value(r["province"]) or "")), value(r["day"]) or value(r["earliest"]) or "")
     )
+    draft = drafts(store)
     for r in found:
         key = r["plan"].value
         table.rows.append(
             {
                 "plan": labels.link(key),
                 "province": labels.link(r["province"].value) if r["province"] is not None else None,
+                "status": plan_status(key in draft, lang),
                 "issuer": labels.link(r["by"].value) if r["by"] is not None else None,
                 "date": plan_date(value(r["day"]), value(r["earliest"]), value(r["latest"])),
                 "implements": labels.links(implements.get(key, [])),
@@ -394,7 +409,7 @@ INDEXES: dict[str, Callable[[object, str], IndexTable]] = {
 
 @dataclass
 class Home:
-    totals: dict[str, int]  # plans, provinces (with a plan), items, tasks, agencies, directives, targets, obligations
+    totals: dict[str, int]  # plans, drafts among them, provinces (with a plan), items, tasks, agencies, ...
     provinces: list[Link]  # those with at least one plan
     plans: IndexTable
     directives: list[tuple[Link, int]]  # directives with plans in their chain, and how many
@@ -416,6 +431,7 @@ def home(store, lang: str) -> Home:
         "obligations": "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a bp:ReportingObligation }",
     }
     totals = {"plans": number(totals_row["plans"]), "provinces": number(totals_row["provinces"])}
+    totals["drafts"] = len(drafts(store))
     totals |= {name: number(rows(store, sparql)[0]["n"]) for name, sparql in single.items()}
     province_table = provinces(store, lang)
     directive_table = directives(store, lang)

@@ -145,6 +145,7 @@ class PlanView:
     kind: list[Link]
     province: list[Link]
     issuer: list[Link]
+    drafted_for: list[Link]  # a draft's responsible body (eli:responsibility_of): it has no issuer
     date: str | None
     date_note: str | None
     draft: bool
@@ -159,6 +160,7 @@ class PlanView:
     obligations: list[Obligation]
     funding: list[Funding]
     recipients: list[str]
+    archive_note: str | None  # "Lưu: VT, ...": where the original is filed; not a recipient
     signature: str | None
     signers: list[Link]
     source_file: str | None
@@ -230,6 +232,7 @@ def plan_view(store, iri: str, lang: str) -> PlanView | None:
         kind=labels.links(found.iris(iri, RDF_TYPE)),
         province=labels.links(found.iris(iri, ELI + "jurisdiction")),
         issuer=labels.links(found.iris(iri, ELI + "passed_by")),
+        drafted_for=labels.links(found.iris(iri, ELI + "responsibility_of")),
         date=plan_date(
             value(found.first(iri, ELI + "date_document")),
             value(found.first(iri, BP + "dateEarliest")),
@@ -248,6 +251,7 @@ def plan_view(store, iri: str, lang: str) -> PlanView | None:
         obligations=_obligations(found, iri, labels, lang),
         funding=_funding(found, iri, labels, items),
         recipients=[o.value for o in found.objects(iri, BP + "recipientLine")],
+        archive_note=value(found.first(iri, BP + "archiveNote")),
         signature=found.text(iri, BP + "signatureBlock", lang),
         signers=labels.links(found.iris(iri, BP + "signer")),
         source_file=value(found.first(iri, BP + "sourceFile")),
