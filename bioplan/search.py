@@ -89,7 +89,7 @@ KINDS: tuple[Kind, ...] = (
         ),
     ),
     Kind("section", "Phần, mục", "Section", _bp("TaskGroup", "Section")),
-    Kind("objective", "Mục tiêu", "Objective", _bp("GeneralObjective", "SpecificObjective", "Objective")),
+    Kind("objective", "Mục tiêu", "Objective", _bp("GeneralObjective", "SpecificObjective", "Vision", "Objective")),
     Kind("target", "Chỉ tiêu", "Target", _bp("QuantifiedTarget")),
     Kind("task", "Nhiệm vụ", "Task", _bp("Task")),
     Kind("solution", "Giải pháp", "Solution", _bp("Solution")),
