@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint validate load stats clean bench serve demo
+.PHONY: install test lint validate load stats clean bench serve demo areas
 
 install: $(STAMP)
 
@@ -44,6 +44,11 @@ demo: install
 
 stats: install
 	$(BIN)/bioplan stats
+
+# Rewrites data/ttl/national/areas.ttl (every province-level unit before and after 1 July 2025 and
+# the merger events) from the pinned vietnamadminunits package; tests/test_areas.py checks it.
+areas: install
+	$(BIN)/python scripts/build_areas.py
 
 # Not part of `make test`. SCALE=1.0 make bench for the full two-million-triple run.
 bench: SCALE ?= 0.1
