@@ -64,7 +64,13 @@ def test_tiny_scale_loads_with_the_bulk_loader(tiny, tmp_path):
     store = OxigraphStore(tmp_path / "store")
     try:
         result = load(store, layout.expand([tiny]), bulk=True)
-        assert result.triples_per_graph.keys() == {graph_iri("national"), graph_iri("ha-noi"), graph_iri("hue")}
+        # data/ttl/national/areas.ttl describes every province, so the generated national file
+        # (units it lacks) may hold no triple: then nothing is loaded into the national graph.
+        national = any(
+            True for _ in ox.parse(path=str(tiny / "national" / "areas-2025.ttl"), format=ox.RdfFormat.TURTLE)
+        )
+        expected = {graph_iri("ha-noi"), graph_iri("hue")} | ({graph_iri("national")} if national else set())
+        assert result.triples_per_graph.keys() == expected
         assert all(store.quad_count(graph) == count > 0 for graph, count in result.triples_per_graph.items())
     finally:
         store.close()

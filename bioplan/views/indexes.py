@@ -66,15 +66,19 @@ def provinces(store, lang: str) -> IndexTable:
     agencies = _counts(
         store, f"SELECT ?k (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {AGENCY} ?a bp:province ?k }} GROUP BY ?k"
     )
-    labels = Labels(store, keys, lang)
+    replaced = _pairs(store, "SELECT ?k ?v WHERE { ?k a bp:Province ; dct:isReplacedBy ?v }")
+    labels = Labels(store, [*keys, *(v for vs in replaced.values() for v in vs)], lang)
     table = IndexTable(
         "provinces",
         "Tỉnh",
         "Provinces",
-        "Các tỉnh và số kế hoạch, nội dung, nhiệm vụ, cơ quan của mỗi tỉnh.",
-        "The provinces with the number of their plans, plan items, tasks and agencies.",
+        "Các đơn vị hành chính cấp tỉnh trước và sau ngày 01/7/2025 (Nghị quyết 202/2025/QH15), với số "
+        "kế hoạch, nội dung, nhiệm vụ, cơ quan của mỗi tỉnh; tỉnh đã sáp nhập ghi tỉnh thay thế.",
+        "The province-level units before and after 1 July 2025 (Resolution 202/2025/QH15) with the number "
+        "of their plans, plan items, tasks and agencies; a merged province names the one that replaced it.",
         (
             Column("province", "Tỉnh", "Province", LINK),
+            Column("replaced_by", "Từ 01/7/2025 thuộc", "From 1 July 2025 part of", LINKS),
             Column("plans", "Kế hoạch", "Plans"),
             Column("items", "Nội dung", "Items"),
             Column("tasks", "Nhiệm vụ", "Tasks"),
@@ -86,6 +90,7 @@ def provinces(store, lang: str) -> IndexTable:
         table.rows.append(
             {
                 "province": labels.link(key),
+                "replaced_by": labels.links(replaced.get(key, [])),
                 "plans": plans.get(key, 0),
                 "items": items.get(key, 0),
                 "tasks": tasks.get(key, 0),
