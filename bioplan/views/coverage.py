@@ -128,15 +128,10 @@ class GroupRow:
         return sum(cell.is_gap for cell in self.cells)
 
 
-@dataclass
-class CoverageMatrix:
-    directive: Link
-    number: str | None
-    description: str | None
-    key: str
-    plans: list[PlanColumn]
-    rows: list[GroupRow] = field(default_factory=list)
-    provinces: list[ProvinceCoverage] = field(default_factory=list)  # every unit in force today
+class _ProvinceSplit:
+    """The current provinces of a matrix or an index entry, split by whether they have a plan."""
+
+    provinces: list[ProvinceCoverage]
 
     @property
     def provinces_with_plan(self) -> list[ProvinceCoverage]:
@@ -145,6 +140,17 @@ class CoverageMatrix:
     @property
     def provinces_without_plan(self) -> list[ProvinceCoverage]:
         return [p for p in self.provinces if not p.has_plan]
+
+
+@dataclass
+class CoverageMatrix(_ProvinceSplit):
+    directive: Link
+    number: str | None
+    description: str | None
+    key: str
+    plans: list[PlanColumn]
+    rows: list[GroupRow] = field(default_factory=list)
+    provinces: list[ProvinceCoverage] = field(default_factory=list)  # every unit in force today
 
     @property
     def gaps(self) -> int:
@@ -443,7 +449,7 @@ def _date(found, plan: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class CoverageEntry:
+class CoverageEntry(_ProvinceSplit):
     directive: Link
     key: str
     number: str | None
@@ -452,14 +458,6 @@ class CoverageEntry:
     task_groups: int
     plans: int
     provinces: list[ProvinceCoverage] = field(default_factory=list)  # every unit in force today
-
-    @property
-    def provinces_with_plan(self) -> list[ProvinceCoverage]:
-        return [p for p in self.provinces if p.has_plan]
-
-    @property
-    def provinces_without_plan(self) -> list[ProvinceCoverage]:
-        return [p for p in self.provinces if not p.has_plan]
 
 
 def coverage_index(store, lang: str, bases: tuple[str, ...]) -> list[CoverageEntry]:
