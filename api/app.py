@@ -33,15 +33,15 @@ from api.routes import (
 )
 from api.security_headers import SecurityHeaders
 from bioplan import layout
-from bioplan.engine import DirectEngine, EmbeddedEngine
+from bioplan.engine.parse_sandbox import ParseSandbox
+from bioplan.engine.process import DirectEngine, EmbeddedEngine
 from bioplan.metrics import Metrics
-from bioplan.parse_sandbox import ParseSandbox
-from bioplan.reports import ReportService
-from bioplan.search import SearchIndex
+from bioplan.queries.stored import StoredQuery, all_queries
+from bioplan.search.index import SearchIndex
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore, Store, open_store
-from bioplan.stored_queries import StoredQuery, all_queries
-from bioplan.writes import WriteService
+from bioplan.store.embedded import OxigraphStore, Store, open_store
+from bioplan.writes.reports import ReportService
+from bioplan.writes.service import WriteService
 
 
 @dataclass

@@ -22,11 +22,11 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from bioplan import formats
-from bioplan.engine import QueryProcessUnavailable, QueryTimeout
-from bioplan.nesting import TooDeep
-from bioplan.outbound import OutboundRefused
-from bioplan.parse_sandbox import ParseRefused
-from bioplan.remote_store import RemoteStoreError
+from bioplan.engine.parse_sandbox import ParseRefused
+from bioplan.engine.process import QueryProcessUnavailable, QueryTimeout
+from bioplan.sparql.nesting import TooDeep
+from bioplan.sparql.outbound import OutboundRefused
+from bioplan.store.remote import RemoteStoreError
 
 log = logging.getLogger("bioplan.api")
 

@@ -4,7 +4,7 @@ either: 429 in the one error body, with Retry-After.
 
 A client is the request's peer address. Behind a reverse proxy every request has the proxy's
 address: raise the limits or turn them off there. The peer address is also handed to the engine
-(bioplan.engine.QUERY_CLIENT), whose reserved lanes go only to clients not known to run long
+(bioplan.engine.process.QUERY_CLIENT), whose reserved lanes go only to clients not known to run long
 queries and with nothing else running, one lane each.
 """
 
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import ApiError, error_response
-from bioplan.engine import QUERY_CLIENT
+from bioplan.engine.process import QUERY_CLIENT
 from bioplan.settings import Settings
 
 QUERY_PATHS = ("/sparql", "/search", "/search.json", "/search.csv")

@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from api.openapi_schemas import SCHEMAS, ref
 from bioplan import formats
-from bioplan.search import KINDS
+from bioplan.search.index import KINDS
 
 # -- statuses ---------------------------------------------------------------------------------
 

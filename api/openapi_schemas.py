@@ -103,7 +103,7 @@ JSON_LD = {
 
 JSON_LD_CONTEXT = _object(
     {"@context": {"type": "object", "description": "Prefixes and terms, each an IRI or a term definition."}},
-    description="The JSON-LD context of the documents (bioplan.jsonld.jsonld_context).",
+    description="The JSON-LD context of the documents (bioplan.linked_data.jsonld.jsonld_context).",
 )
 
 UPDATE_SUMMARY = _object(
@@ -357,7 +357,7 @@ DEADLINE = _object(
         "status": {"type": "string", "enum": ["upcoming", "met", "overdue"]},
         "uid": STRING,
     },
-    description="One reporting deadline (bioplan.calendar.Deadline).",
+    description="One reporting deadline (bioplan.monitoring.calendar.Deadline).",
 )
 
 CALENDAR = _object(
@@ -398,7 +398,7 @@ STORED_QUERY_LIST = _object(
             ),
         }
     },
-    description="The stored queries (bioplan.query_catalogue.listing_entry).",
+    description="The stored queries (bioplan.queries.catalogue.listing_entry).",
 )
 
 STORED_QUERY_ANSWER = _object(
@@ -414,7 +414,7 @@ STORED_QUERY_ANSWER = _object(
         "boolean": {"type": "boolean", "description": "The answer of an ASK query."},
     },
     required=["query", "parameters", "columns", "rows", "truncated"],
-    description="A stored query's answer as rows of plain values (bioplan.query_catalogue.plain_json).",
+    description="A stored query's answer as rows of plain values (bioplan.queries.catalogue.plain_json).",
 )
 
 HEALTH = _object(

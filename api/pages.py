@@ -4,7 +4,7 @@ The language is chosen by `?lang=` (vi or en), then by Accept-Language, else Vie
 page extends `base.html`, which sets `<html lang>` and offers the switch to the other language.
 
 Every link whose target comes from data is written `<a{{ url|href_attr }}>`: the filter gives the
-href attribute only for a target a page may link to (bioplan.site_links.link_target: http, https,
+href attribute only for a target a page may link to (bioplan.linked_data.site_links.link_target: http, https,
 mailto, or a place on this site), so a `javascript:` IRI is shown as text in an `<a>` without
 href, which is no link (HTML: a placeholder), never as something to click.
 """
@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse
 
 from api.protocol import accept_quality
 from bioplan.labels import DEFAULT_LANGUAGE, LANGUAGES
-from bioplan.site_links import link_target
+from bioplan.linked_data.site_links import link_target
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -17,7 +17,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
-from bioplan import nesting
+from bioplan.sparql import nesting
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -120,7 +120,7 @@ _SCAN_INLINE_CHARS = 64 * 1024
 
 
 async def check_nesting(request: Request, text: str, syntax: str, what: str) -> None:
-    """TooDeep unless ``text`` nests within BIOPLAN_MAX_NESTING (bioplan.nesting); a large text is
+    """TooDeep unless ``text`` nests within BIOPLAN_MAX_NESTING (bioplan.sparql.nesting); a large text is
     scanned off the event loop."""
     limit = request.app.state.services.settings.max_nesting
     if len(text) < _SCAN_INLINE_CHARS:

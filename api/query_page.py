@@ -11,11 +11,11 @@ from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from api.pages import reader_language
-from bioplan.engine import QueryProcessUnavailable, QueryTimeout
-from bioplan.evaluation import QueryJob
-from bioplan.query import QueryError
-from bioplan.results import QueryOutput
-from bioplan.site_links import href
+from bioplan.engine.evaluation import QueryJob
+from bioplan.engine.process import QueryProcessUnavailable, QueryTimeout
+from bioplan.engine.query import QueryError
+from bioplan.formats.results import QueryOutput
+from bioplan.linked_data.site_links import href
 
 DOWNLOAD_FORMATS = ("json", "xml", "csv", "tsv")
 DEFAULT_EXAMPLE = "plans-implementing"

@@ -17,9 +17,9 @@ from starlette.responses import HTMLResponse
 from api.errors import ApiError
 from api.pages import reader_language, url_with
 from bioplan import formats
+from bioplan.linked_data.site_links import href as site_href
+from bioplan.linked_data.site_links import local_path
 from bioplan.namespaces import CANONICAL_BASE
-from bioplan.site_links import href as site_href
-from bioplan.site_links import local_path
 from bioplan.views import kind as kinds
 from bioplan.views.agency import MAX_PAGE, agency_view
 from bioplan.views.concept_usage import concept_usage

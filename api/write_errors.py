@@ -1,4 +1,4 @@
-"""The refusals of bioplan.writes as HTTP answers, for every write endpoint (/update, /graphs).
+"""The refusals of bioplan.writes.service as HTTP answers, for every write endpoint (/update, /graphs).
 
 401 (with a Bearer challenge), 403, 412, and 422 carrying the SHACL report: in the error body's
 ``details`` as JSON by default, as the report's own Turtle for a client preferring
@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from api.errors import ApiError, error_response
 from api.protocol import accept_quality
-from bioplan.writes import Forbidden, InvalidWrite, PreconditionFailed, Unauthenticated
+from bioplan.writes.service import Forbidden, InvalidWrite, PreconditionFailed, Unauthenticated
 
 WRITE_ERRORS = (Unauthenticated, Forbidden, PreconditionFailed, InvalidWrite)
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="vn-bioplan"'}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bioplan import layout
-from bioplan.rdfio import read
+from bioplan.loading.rdfio import read
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,8 @@ BACKENDS = ("embedded", "remote")
 def serving(backend: str, folder, fill, **settings_fields) -> Iterator[str]:
     """The real app over a new store of ``backend`` (the embedded store, or a real Oxigraph
     server reached as a remote SPARQL endpoint), filled by ``fill(store)`` first; yields its URL."""
-    from bioplan.remote_store import RemoteStore
-    from bioplan.store import OxigraphStore
+    from bioplan.store.embedded import OxigraphStore
+    from bioplan.store.remote import RemoteStore
 
     if backend == "embedded":
         store = OxigraphStore(folder / "store")

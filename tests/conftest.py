@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bioplan import layout
-from bioplan.loading import load
-from bioplan.rdfio import ReadFile, read_all
-from bioplan.store import OxigraphStore
+from bioplan.loading.loader import load
+from bioplan.loading.rdfio import ReadFile, read_all
+from bioplan.store.embedded import OxigraphStore
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +60,7 @@ def http(api_url):
 def remote_store_url(tmp_path_factory):
     """A real Oxigraph server holding everything bundled; yields its query endpoint URL.
 
-    Loaded as a user would: `bioplan load --store URL`, which runs bioplan.loading.load on a
+    Loaded as a user would: `bioplan load --store URL`, which runs bioplan.loading.loader.load on a
     RemoteStore, so the loader, the remote store and the command line are all exercised."""
     import subprocess
     import sys
@@ -83,7 +83,7 @@ def remote_api_url(api_settings, remote_store_url):
     """The real app on a real server over the Oxigraph server (remote backend)."""
     from api_server import running_server
 
-    from bioplan.remote_store import RemoteStore
+    from bioplan.store.remote import RemoteStore
 
     settings = api_settings.model_copy(update={"store": remote_store_url})
     remote = RemoteStore.from_url(remote_store_url, settings)

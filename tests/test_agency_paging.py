@@ -25,9 +25,9 @@ from api.app import create_app
 from api.errors import ApiError
 from api.resource_views import special_view
 from bioplan import layout
+from bioplan.loading.rdfio import read_all
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
-from bioplan.rdfio import read_all
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 from bioplan.views.agency import agency_view
 
 BASE = CANONICAL_BASE

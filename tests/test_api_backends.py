@@ -13,9 +13,9 @@ from api_server import running_server
 from oxigraph_server import start_oxigraph
 
 from bioplan.namespaces import graph_iri
-from bioplan.remote_store import RemoteStore
+from bioplan.queries.stored import all_queries
 from bioplan.settings import Settings
-from bioplan.stored_queries import all_queries
+from bioplan.store.remote import RemoteStore
 
 ID = "https://w3id.org/vn-bioplan/id/"
 ELI = "http://data.europa.eu/eli/ontology#"

@@ -11,7 +11,7 @@ import pytest
 from api_server import running_server
 
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 # A cross product of 60^6 rows: far past any time limit, and nothing stops it but a kill.
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }"

@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, Namespace
 
 from bioplan.namespaces import graph_iri
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 ID = "https://w3id.org/vn-bioplan/id/"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -16,8 +16,8 @@ import rdflib
 from api_server import BACKENDS, serving
 from rdflib.namespace import SH
 
-from bioplan.auth import TokenFile
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
+from bioplan.writes.auth import TokenFile
 
 ADMIN = "admin-token-for-update-tests"
 GRAPH = "https://example.org/a"

@@ -24,15 +24,15 @@ from api_server import BACKENDS, serving
 from rdflib.namespace import SH
 
 from bioplan import layout
-from bioplan.auth import TokenFile
-from bioplan.loading import load
+from bioplan.loading.loader import load
 from bioplan.namespaces import CANONICAL_BASE, graph_iri, sparql_prologue
-from bioplan.outbound import OutboundRefused
-from bioplan.provenance import PROVENANCE_GRAPH
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
-from bioplan.validation import shapes_graph
-from bioplan.writes import (
+from bioplan.sparql.outbound import OutboundRefused
+from bioplan.store.embedded import OxigraphStore
+from bioplan.validation.reference import shapes_graph
+from bioplan.writes.auth import TokenFile
+from bioplan.writes.provenance import PROVENANCE_GRAPH
+from bioplan.writes.service import (
     Forbidden,
     InvalidWrite,
     UpdateRefused,

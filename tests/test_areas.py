@@ -18,8 +18,8 @@ from vietnamadminunits.converter.converter_2025 import DICT_PROVINCE
 from vietnamadminunits.database import query
 
 from bioplan import layout
+from bioplan.engine.query import execute
 from bioplan.namespaces import sparql_prologue
-from bioplan.query import execute
 from bioplan.text import slugify
 
 ID = "https://w3id.org/vn-bioplan/id/"

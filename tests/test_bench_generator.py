@@ -11,11 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 from bioplan import layout
-from bioplan.loading import load
+from bioplan.loading.loader import load
+from bioplan.loading.rdfio import read_all
 from bioplan.namespaces import graph_iri
-from bioplan.rdfio import read_all
-from bioplan.shacl import validate
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
+from bioplan.validation.shacl import validate
 
 QUERIES = layout.PROJECT_ROOT / "bench" / "queries"
 

@@ -13,9 +13,9 @@ from browser import chromium, console_errors, screenshot
 from selenium.webdriver.common.by import By
 
 from bioplan import layout
-from bioplan.loading import load
+from bioplan.loading.loader import load
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 pytestmark = pytest.mark.browser
 

@@ -27,13 +27,13 @@ import pytest
 from api_server import running_server
 
 from bioplan import layout
-from bioplan.auth import TokenFile
-from bioplan.csv_export import neutralise
-from bioplan.loading import load
+from bioplan.formats.csv_export import neutralise
+from bioplan.linked_data.site_links import link_target
+from bioplan.loading.loader import load
 from bioplan.namespaces import graph_iri
 from bioplan.settings import Settings
-from bioplan.site_links import link_target
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
+from bioplan.writes.auth import TokenFile
 
 ADMIN = "admin-token-for-browser-safety"
 ID = "https://w3id.org/vn-bioplan/id/"

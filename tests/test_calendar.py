@@ -15,9 +15,9 @@ import icalendar
 import pyoxigraph as ox
 import pytest
 
-from bioplan.calendar import _occurrence, deadlines
+from bioplan.monitoring.calendar import _occurrence, deadlines
+from bioplan.monitoring.succession import change_steps, successors
 from bioplan.namespaces import graph_iri, sparql_prologue
-from bioplan.succession import change_steps, successors
 
 BASE = "https://w3id.org/vn-bioplan/"
 LANG_SON = "https://w3id.org/vn-bioplan/id/doc/lang-son/ubnd/kh/2025/de-an-1639"

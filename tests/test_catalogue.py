@@ -26,12 +26,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, Namespace
 
 from api.app import create_app
-from bioplan import formats, sitemap
+from bioplan import formats
+from bioplan.engine.query import execute
+from bioplan.formats.results import write_solutions
+from bioplan.linked_data import sitemap
 from bioplan.namespaces import BP as BP_IRI
 from bioplan.namespaces import CANONICAL_BASE, ONTOLOGY_IRI, graph_iri
-from bioplan.query import execute
-from bioplan.results import write_solutions
-from bioplan.stored_queries import all_queries
+from bioplan.queries.stored import all_queries
 
 QUERIES = all_queries()
 ID = CANONICAL_BASE + "id/"
@@ -410,7 +411,7 @@ def ontology_terms(store) -> dict[str, tuple[str, dict[str, str]]]:
         ("/def/bioplan", "application/n-triples", "application/n-triples"),
         ("/def/bioplan.ttl", BROWSER, "text/turtle"),
         ("/def/bioplan.rdf", None, "application/rdf+xml"),
-        ("/def/bioplan.jsonld", "text/turtle", "application/ld+json"),
+        ("/def/bioplan.linked_data.jsonld", "text/turtle", "application/ld+json"),
         ("/def/bioplan.nt", None, "application/n-triples"),
     ],
 )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bioplan.engine.query import execute
 from bioplan.namespaces import CANONICAL_BASE, sparql_prologue
-from bioplan.query import execute
 
 DOC = CANONICAL_BASE + "id/doc/"
 BAC_GIANG = DOC + "bac-giang/btvtu/kh/nq-36"

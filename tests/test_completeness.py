@@ -9,7 +9,7 @@ import pytest
 from seedtext import read_seed
 
 from bioplan import layout
-from bioplan.query import execute
+from bioplan.engine.query import execute
 from bioplan.text import collapse_whitespace
 
 SEEDS = sorted(layout.SEEDS_DIR.glob("*.txt"))

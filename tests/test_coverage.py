@@ -20,10 +20,10 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF
 
 from bioplan import layout
-from bioplan.loading import load
+from bioplan.loading.loader import load
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 BP = rdflib.Namespace(CANONICAL_BASE + "def/bioplan#")
 ELI = rdflib.Namespace("http://data.europa.eu/eli/ontology#")

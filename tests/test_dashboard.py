@@ -18,10 +18,10 @@ import pytest
 from api_server import running_server
 
 from bioplan import layout
-from bioplan.loading import load
+from bioplan.loading.loader import load
 from bioplan.namespaces import graph_iri, sparql_prologue
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 ADMIN = "admin-token-for-dashboard-tests"
 BASE = "https://w3id.org/vn-bioplan/"

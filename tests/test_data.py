@@ -7,11 +7,11 @@ import unicodedata
 import pytest
 
 from bioplan import layout
+from bioplan.engine.query import execute
 from bioplan.layout import DataFile
+from bioplan.loading.rdfio import read, read_all
 from bioplan.namespaces import BP, sparql_prologue
-from bioplan.query import execute
-from bioplan.rdfio import read, read_all
-from bioplan.shacl import validate
+from bioplan.validation.shacl import validate
 
 DATA_FILES = layout.expand([layout.DATA_DIR])
 ALL_FILES = layout.bundled_files()

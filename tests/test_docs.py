@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bioplan import layout
-from bioplan.cli import app
+from bioplan.cli import add_plugin_commands, app
 from bioplan.settings import Settings
 
 README = (layout.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
@@ -16,7 +16,7 @@ def test_setting_is_documented(name):
     assert f"`BIOPLAN_{name.upper()}`" in README
 
 
-@pytest.mark.parametrize("command", sorted(c.name for c in app.registered_commands if c.name))
+@pytest.mark.parametrize("command", sorted(c.name for c in add_plugin_commands(app).registered_commands if c.name))
 def test_cli_command_is_documented(command):
     assert f"bioplan {command}" in README
 

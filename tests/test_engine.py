@@ -14,9 +14,9 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from bioplan.engine import EmbeddedEngine, QueryTimeout
-from bioplan.evaluation import QueryJob
-from bioplan.store import OxigraphStore
+from bioplan.engine.evaluation import QueryJob
+from bioplan.engine.process import EmbeddedEngine, QueryTimeout
+from bioplan.store.embedded import OxigraphStore
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"
 S, P = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
@@ -198,7 +198,7 @@ def test_a_write_while_the_checkpoint_is_made_leaves_the_replacement_told_nothin
 
 
 def test_a_replica_answers_from_the_checkpoint_then_from_memory_and_lets_the_checkpoint_go(tmp_path):
-    from bioplan.query_process import Replica
+    from bioplan.engine.worker import Replica
 
     store = OxigraphStore(tmp_path / "store")
     store.replace_graphs({G1: [quad(1, G1)], G2: [quad(2, G2)]})

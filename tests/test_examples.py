@@ -15,9 +15,9 @@ import pytest
 from api_server import running_server
 
 from bioplan import layout
-from bioplan.loading import load
+from bioplan.loading.loader import load
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 EXAMPLES = "https://w3id.org/vn-bioplan/graph/examples"
 PREFIXES = """

@@ -11,12 +11,13 @@ import pyoxigraph as ox
 import pytest
 from api_server import bioplan_serve
 
-from bioplan import layout, nesting
-from bioplan.auth import TokenFile
-from bioplan.loading import load
+from bioplan import layout
+from bioplan.engine.parse_sandbox import ParseRefused, ParseSandbox
+from bioplan.loading.loader import load
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
-from bioplan.parse_sandbox import ParseRefused, ParseSandbox
-from bioplan.store import OxigraphStore
+from bioplan.sparql import nesting
+from bioplan.store.embedded import OxigraphStore
+from bioplan.writes.auth import TokenFile
 
 ADMIN = "admin-token-for-hostile-input"
 LANG_SON = graph_iri("lang-son")

@@ -17,8 +17,8 @@ import pyoxigraph as ox
 import pytest
 from api_server import free_port, running_server
 
-from bioplan import outbound
 from bioplan.settings import Settings
+from bioplan.sparql import outbound
 
 ADMIN = "admin-secret-for-tests"
 EMPTY_RESULTS = b'{"head": {"vars": []}, "results": {"bindings": []}}'

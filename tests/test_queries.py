@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bioplan import layout
+from bioplan.engine.query import execute
 from bioplan.namespaces import sparql_prologue
-from bioplan.query import execute
-from bioplan.stored_queries import all_queries
+from bioplan.queries.stored import all_queries
 
 QUERIES = all_queries()
 ID = "https://w3id.org/vn-bioplan/id/"

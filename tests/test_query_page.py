@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bioplan.stored_queries import all_queries
+from bioplan.queries.stored import all_queries
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 ID = "https://w3id.org/vn-bioplan/id/"

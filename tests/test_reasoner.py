@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from bioplan.reasoning import check_consistency
+from bioplan.validation.reasoning import check_consistency
 
 pytestmark = pytest.mark.reasoner
 

@@ -14,13 +14,13 @@ import pytest
 from oxigraph_server import running_oxigraph
 
 from bioplan import layout
-from bioplan.evaluation import QueryJob, execute_job
+from bioplan.engine.evaluation import QueryJob, execute_job
+from bioplan.engine.query import QueryError, execute, parse_position
 from bioplan.namespaces import graph_iri
-from bioplan.query import QueryError, execute, parse_position
-from bioplan.remote_store import RemoteStore, RemoteStoreError, UnionConvention, derived_urls
+from bioplan.queries.stored import all_queries
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore, open_store
-from bioplan.stored_queries import all_queries
+from bioplan.store.embedded import OxigraphStore, open_store
+from bioplan.store.remote import RemoteStore, RemoteStoreError, UnionConvention, derived_urls
 
 EX = "http://example.org/"
 G1, G2 = EX + "graph/one", EX + "graph/two"
@@ -197,7 +197,7 @@ def test_malformed_query_reports_the_position_pyoxigraph_reports(backend):
 
 
 def test_the_query_engine_runs_jobs_on_the_store(filled):
-    """bioplan.evaluation.execute_job, as the service runs it: union, explicit dataset, errors."""
+    """bioplan.engine.evaluation.execute_job, as the service runs it: union, explicit dataset, errors."""
     query = "SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s"
     union = json.loads(execute_job(filled, QueryJob(query, "json")).body)
     assert [b["s"]["value"] for b in union["results"]["bindings"]] == [EX + "d", EX + "s1", EX + "s2"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bioplan import layout
-from bioplan.query import execute
-from bioplan.stored_queries import all_queries
+from bioplan.engine.query import execute
+from bioplan.queries.stored import all_queries
 
 ID = "https://w3id.org/vn-bioplan/id/"
 QUERY = all_queries()["current-agency"]

@@ -18,14 +18,14 @@ import pytest
 from api_server import running_server
 
 from bioplan import layout
-from bioplan.auth import Principal, TokenFile
-from bioplan.calendar import deadlines
-from bioplan.loading import load
+from bioplan.loading.loader import load
+from bioplan.monitoring.calendar import deadlines
 from bioplan.namespaces import graph_iri, sparql_prologue
-from bioplan.reports import IndicatorEntry, ReportService, Submission, TaskEntry
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
-from bioplan.writes import InvalidWrite, WriteService
+from bioplan.store.embedded import OxigraphStore
+from bioplan.writes.auth import Principal, TokenFile
+from bioplan.writes.reports import IndicatorEntry, ReportService, Submission, TaskEntry
+from bioplan.writes.service import InvalidWrite, WriteService
 
 ADMIN = "admin-token-for-report-tests"
 ID = "https://w3id.org/vn-bioplan/id/"

@@ -26,9 +26,9 @@ from rdflib.namespace import RDF, RDFS, Namespace
 
 from api.app import create_app
 from bioplan import layout
+from bioplan.loading.rdfio import read_all
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
-from bioplan.rdfio import read_all
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 # rdflib 7.6 warns about its own internals when it reads JSON-LD, TriG and N-Quads.
 pytestmark = pytest.mark.filterwarnings("ignore:.*(ConjunctiveGraph|default_context) is deprecated:DeprecationWarning")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from bioplan.engine.query import execute
 from bioplan.namespaces import sparql_prologue
-from bioplan.query import execute
 from bioplan.text import slugify
 
 # A clause starts after a sentence end, a semicolon or a colon (003: "Các doanh nghiệp ...: Chủ động

@@ -18,11 +18,11 @@ import pytest
 from api_server import running_server
 
 from bioplan import layout
-from bioplan.loading import load
+from bioplan.loading.loader import load
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
-from bioplan.search import KINDS, SearchIndex, fold_with_origin, match_expression
+from bioplan.search.index import KINDS, SearchIndex, fold_with_origin, match_expression
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 from bioplan.text import fold
 
 ID = CANONICAL_BASE + "id/"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bioplan.shacl import user_sparql
-from bioplan.shacl.errors import ShapeError
+from bioplan.validation.shacl import user_sparql
+from bioplan.validation.shacl.errors import ShapeError
 
 GOOD = "SELECT $this ?value WHERE { $this <http://example.org/p> ?value . FILTER(?value > 3) }"
 MINUS = "SELECT $this WHERE { $this <http://example.org/p> ?v MINUS { $this <http://example.org/q> ?v } }"

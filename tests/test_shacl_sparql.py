@@ -1,7 +1,7 @@
-"""The SPARQL validator (bioplan.shacl) against pyshacl and against the W3C SHACL test suite.
+"""The SPARQL validator (bioplan.validation.shacl) against pyshacl and against the W3C SHACL test suite.
 
 Differential: for the bundled data and for every broken variant of tests/shape_variants.py, the fast
-validator reports the same results as pyshacl (bioplan.validation). Where the two differ by design, the
+validator reports the same results as pyshacl (bioplan.validation.reference). Where the two differ by design, the
 difference is named here and nowhere else:
 
 - pyshacl leaves sh:value out of the results of ASK-based constraint components on property shapes
@@ -28,10 +28,12 @@ import rdflib
 from rdflib.namespace import RDF, SH, XSD
 from shape_variants import BASE_TTL, VIOLATIONS, WARNINGS, Variant
 
-from bioplan import layout, shacl, validation
-from bioplan.rdfio import read_all, to_rdflib_graph
-from bioplan.shacl.paths import sparql_path
-from bioplan.shacl.run import run
+from bioplan import layout
+from bioplan.loading.rdfio import read_all, to_rdflib_graph
+from bioplan.validation import reference as validation
+from bioplan.validation import shacl
+from bioplan.validation.shacl.paths import sparql_path
+from bioplan.validation.shacl.run import run
 
 W3C = layout.PROJECT_ROOT.parent / "shared" / "testsuites" / "shacl-w3c"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

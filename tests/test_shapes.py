@@ -23,8 +23,10 @@ from shape_variants import (
     Variant,
 )
 
-from bioplan import layout, shacl, validation
-from bioplan.rdfio import read_all, to_rdflib_graph
+from bioplan import layout
+from bioplan.loading.rdfio import read_all, to_rdflib_graph
+from bioplan.validation import reference as validation
+from bioplan.validation import shacl
 
 VBS = rdflib.Namespace(SHAPES_NS)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from bioplan.store import OxigraphStore, RdfDocument
+from bioplan.store.embedded import OxigraphStore, RdfDocument
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from bioplan.auth import Principal
-from bioplan.provenance import PROVENANCE_GRAPH
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
-from bioplan.update_targets import written_graphs
-from bioplan.writes import UpdateRefused, WriteService
+from bioplan.sparql.update_targets import written_graphs
+from bioplan.store.embedded import OxigraphStore
+from bioplan.writes.auth import Principal
+from bioplan.writes.provenance import PROVENANCE_GRAPH
+from bioplan.writes.service import UpdateRefused, WriteService
 
 A, B, W = "https://example.org/a", "https://example.org/b", "https://example.org/w"
 
@@ -99,7 +99,7 @@ def test_a_graph_the_text_seemed_not_to_write_is_still_committed(service, monkey
     """Should the reading of the text miss a graph (rdflib and Oxigraph reading an IRI otherwise),
     that graph's changed size gives it away: every graph is compared and nothing is lost."""
     writes, store, _ = service
-    monkeypatch.setattr("bioplan.writes.written_graphs", lambda _text: {B})
+    monkeypatch.setattr("bioplan.writes.service.written_graphs", lambda _text: {B})
     result = writes.update(
         ADMIN, f'INSERT DATA {{ GRAPH <{A}> {{ <https://example.org/x> <https://example.org/p> "q"@en }} }}'
     )

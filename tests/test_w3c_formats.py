@@ -38,7 +38,7 @@ from rdflib.namespace import RDF, Namespace
 
 from bioplan import layout
 from bioplan.settings import Settings
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 SUITE = layout.PROJECT_ROOT.parent / "shared" / "testsuites" / "sparql11-w3c" / "sparql11"
 MANIFESTS = (SUITE / "json-res" / "manifest.ttl", SUITE / "csv-tsv-res" / "manifest.ttl")

@@ -38,8 +38,8 @@ from rdflib.namespace import RDF, RDFS, Namespace
 
 from bioplan import layout
 from bioplan.settings import Settings
-from bioplan.sparql_text import query_form
-from bioplan.store import OxigraphStore
+from bioplan.sparql.text import query_form
+from bioplan.store.embedded import OxigraphStore
 
 SUITE = layout.PROJECT_ROOT.parent / "shared" / "testsuites" / "sparql11-w3c" / "sparql11"
 PROTOCOL_MANIFEST = SUITE / "protocol" / "manifest.ttl"

@@ -19,9 +19,9 @@ import pytest
 from api_server import free_port, serving
 
 from bioplan import layout
-from bioplan.auth import TokenFile
-from bioplan.loading import load
+from bioplan.loading.loader import load
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
+from bioplan.writes.auth import TokenFile
 
 ADMIN = "admin-token-for-scope-tests"
 LS, QN = graph_iri("lang-son"), graph_iri("quang-ngai")

@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse, Response
 from api.errors import ApiError
 from api.pages import reader_language, url_with
 from api.routing import route
-from bioplan import ical
-from bioplan.calendar import Deadline, deadlines
-from bioplan.site_links import href
+from bioplan.linked_data.site_links import href
+from bioplan.monitoring import ical
+from bioplan.monitoring.calendar import Deadline, deadlines
 
 router = APIRouter()
 MAX_YEARS = 10

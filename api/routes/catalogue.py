@@ -32,14 +32,17 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from api.errors import ApiError
 from api.pages import reader_language
 from api.routing import route
-from bioplan import formats, sitemap
-from bioplan.csv_export import csv_text, results_csv
-from bioplan.evaluation import QueryJob
+from bioplan import formats
+from bioplan.engine.evaluation import QueryJob
+from bioplan.engine.query import QueryError
+from bioplan.formats.csv_export import csv_text, results_csv
 from bioplan.labels import local_name, pick
+from bioplan.linked_data import sitemap
+from bioplan.linked_data.ontology_doc import documentation, ontology_triples, version_iris
+from bioplan.linked_data.site_links import compact, href, local_path
+from bioplan.linked_data.void import dataset_stats, gzipped, nquads_chunks, void_triples
 from bioplan.namespaces import CANONICAL_BASE, ONTOLOGY_IRI, PREFIXES
-from bioplan.ontology_doc import documentation, ontology_triples, version_iris
-from bioplan.query import QueryError
-from bioplan.query_catalogue import (
+from bioplan.queries.catalogue import (
     labels_of,
     listing_entry,
     listing_row,
@@ -49,10 +52,8 @@ from bioplan.query_catalogue import (
     result_table,
     table_iris,
 )
-from bioplan.site_links import compact, href, local_path
-from bioplan.sparql_text import query_form
-from bioplan.stored_queries import StoredQuery, all_queries
-from bioplan.void import dataset_stats, gzipped, nquads_chunks, void_triples
+from bioplan.queries.stored import StoredQuery, all_queries
+from bioplan.sparql.text import query_form
 
 router = APIRouter()
 
@@ -104,7 +105,7 @@ RESULT_OFFERS = (
 )
 # The SPARQL results formats the engine writes; the rest is rendered from SPARQL JSON. CSV is one
 # of the rest: a stored query's CSV is an export for spreadsheets, its cells neutralised
-# (bioplan.csv_export), unlike the SPARQL protocol's CSV results (/sparql), which are W3C's format.
+# (bioplan.formats.csv_export), unlike the SPARQL protocol's CSV results (/sparql), which are W3C's format.
 ENGINE_FORMATS = {"srj": "json", "srx": "xml", "tsv": "tsv"}
 
 

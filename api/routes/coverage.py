@@ -12,7 +12,7 @@ from api.errors import ApiError
 from api.pages import reader_language
 from api.routing import route
 from api.tables import add_table_routes, split_suffix, table_format, table_response
-from bioplan.site_links import document_iri
+from bioplan.linked_data.site_links import document_iri
 from bioplan.views.coverage import coverage_index, coverage_matrix, index_table
 
 router = APIRouter()

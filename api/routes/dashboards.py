@@ -17,8 +17,8 @@ from api.errors import ApiError
 from api.pages import reader_language
 from api.routing import route
 from api.tables import add_table_routes, split_suffix, table_format, table_response
+from bioplan.linked_data.site_links import document_iri
 from bioplan.namespaces import CANONICAL_BASE
-from bioplan.site_links import document_iri
 from bioplan.views.common import iri_ref
 from bioplan.views.dashboard import BadYear, dashboard, dashboard_index
 from bioplan.views.targets import target_tracking, unit_name

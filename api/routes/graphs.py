@@ -25,7 +25,7 @@ from api.write_errors import WRITE_ERRORS, write_error_response
 from bioplan import formats
 from bioplan.namespaces import PREFIXES
 from bioplan.text import nfc
-from bioplan.writes import GraphNotFound, etag_matches
+from bioplan.writes.service import GraphNotFound, etag_matches
 
 router = APIRouter()
 

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from api.errors import ApiError
 from api.routing import route
 from bioplan import metrics
-from bioplan.store import OxigraphStore
+from bioplan.store.embedded import OxigraphStore
 
 router = APIRouter()
 

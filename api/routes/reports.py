@@ -2,7 +2,7 @@
 
 The body is plain JSON (the ``ReportIn`` schema, in the OpenAPI document), or a graph in JSON-LD
 or Turtle (or any RDF format of bioplan.formats) describing one bp:ProgressReport. Either way it
-becomes the same canonical graph (bioplan.reports) and goes through the SHACL-gated write
+becomes the same canonical graph (bioplan.writes.reports) and goes through the SHACL-gated write
 service: 401 without a token, 403 for another province's plan, 422 with the SHACL report when
 the shapes refuse it (nothing stored), 201 with the report's IRI when it is stored.
 """
@@ -23,9 +23,9 @@ from api.protocol import check_nesting, decode_utf8
 from api.routes.graphs import read_body
 from api.routing import route
 from api.write_errors import WRITE_ERRORS, write_error_response
-from bioplan.reports import STATUSES, BadSubmission, IndicatorEntry, Submission, TaskEntry, from_graph
-from bioplan.site_links import href
+from bioplan.linked_data.site_links import href
 from bioplan.text import nfc
+from bioplan.writes.reports import STATUSES, BadSubmission, IndicatorEntry, Submission, TaskEntry, from_graph
 
 router = APIRouter()
 

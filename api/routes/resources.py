@@ -28,13 +28,13 @@ from api.errors import ApiError
 from api.pages import reader_language
 from api.resource_views import special_view
 from bioplan import formats
-from bioplan.describe import Description, compact_iri, describe, exists
-from bioplan.jsonld import jsonld_context, jsonld_document
 from bioplan.labels import pick
 from bioplan.layout import EXAMPLES_GRAPH
+from bioplan.linked_data.describe import Description, compact_iri, describe, exists
+from bioplan.linked_data.jsonld import jsonld_context, jsonld_document
+from bioplan.linked_data.site_links import href, local_path
+from bioplan.monitoring.succession import current_leads
 from bioplan.namespaces import PREFIXES
-from bioplan.site_links import href, local_path
-from bioplan.succession import current_leads
 from bioplan.views.common import Labels, Link
 
 router = APIRouter()

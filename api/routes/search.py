@@ -1,4 +1,4 @@
-"""GET /search: the full-text index (bioplan.search) as an HTML page, JSON and CSV.
+"""GET /search: the full-text index (bioplan.search.index) as an HTML page, JSON and CSV.
 
     /search?q=xu ly chat thai y te&province=lang-son&kind=task&page=2
 
@@ -22,11 +22,11 @@ from api.errors import ApiError
 from api.pages import reader_language
 from api.protocol import accept_quality
 from api.routing import route
-from bioplan.csv_export import csv_text
+from bioplan.formats.csv_export import csv_text
 from bioplan.labels import local_name, pick
+from bioplan.linked_data.site_links import href
 from bioplan.namespaces import CANONICAL_BASE
-from bioplan.search import KIND_BY_KEY, KINDS, Hit, SearchIndex, SearchResults
-from bioplan.site_links import href
+from bioplan.search.index import KIND_BY_KEY, KINDS, Hit, SearchIndex, SearchResults
 from bioplan.text import fold
 
 router = APIRouter()

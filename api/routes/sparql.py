@@ -13,10 +13,11 @@ from api.errors import ApiError
 from api.protocol import QUERY, accept_quality, read_operation
 from api.routing import route
 from api.service_description import service_description
-from bioplan import formats, outbound
-from bioplan.evaluation import QueryJob
-from bioplan.query import QueryError
-from bioplan.sparql_text import query_form
+from bioplan import formats
+from bioplan.engine.evaluation import QueryJob
+from bioplan.engine.query import QueryError
+from bioplan.sparql import outbound
+from bioplan.sparql.text import query_form
 
 router = APIRouter()
 

@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse, Response
 from api.errors import ApiError
 from api.protocol import UPDATE, read_operation
 from api.write_errors import WRITE_ERRORS, write_error_response
-from bioplan.query import QueryError
-from bioplan.writes import UpdateRefused, WriteResult
+from bioplan.engine.query import QueryError
+from bioplan.writes.service import UpdateRefused, WriteResult
 
 router = APIRouter()
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from bioplan.labels import pick
+from bioplan.linked_data.site_links import document_key
 from bioplan.namespaces import BP
-from bioplan.site_links import document_key
 from bioplan.views.common import DCT, ELI, Labels, Link, facts, iri_ref, number, rows, sort_key, value
 from bioplan.views.indexes import DIRECTIVE, PLAN
 from bioplan.views.tables import LINK, LINKS, TEXT, Column, IndexTable

@@ -25,11 +25,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bioplan.calendar import Deadline, deadlines
 from bioplan.labels import pick
+from bioplan.linked_data.site_links import document_key
+from bioplan.monitoring.calendar import Deadline, deadlines
+from bioplan.monitoring.succession import change_steps, successors
 from bioplan.namespaces import CANONICAL_BASE
-from bioplan.site_links import document_key
-from bioplan.succession import change_steps, successors
 from bioplan.views.common import Labels, Link, iri_ref, rows, sort_key, value
 from bioplan.views.indexes import PLAN, drafts, plan_status
 from bioplan.views.plan import Item, Section, plan_view

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bioplan.layout import EXAMPLES_GRAPH
+from bioplan.monitoring.periods import plan_periods
 from bioplan.namespaces import CANONICAL_BASE
-from bioplan.periods import plan_periods
 from bioplan.views.common import Link, iri_ref, rows, value
 
 STATUS_SCHEME = CANONICAL_BASE + "def/progress-status"

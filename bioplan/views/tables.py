@@ -3,13 +3,13 @@ the same table becomes in JSON and CSV ("every page is also JSON and CSV", as Da
 
 A link cell becomes two fields, ``<key>`` (the IRI) and ``<key>_label`` (its label in the
 reader's language); a cell of several links becomes two lists (JSON) or two ``;``-separated
-fields (CSV). The CSV is for spreadsheets: its cells are neutralised (bioplan.csv_export)."""
+fields (CSV). The CSV is for spreadsheets: its cells are neutralised (bioplan.formats.csv_export)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bioplan.csv_export import csv_text
+from bioplan.formats.csv_export import csv_text
 from bioplan.views.common import Link
 
 LINK, LINKS, NUMBER, TEXT = "link", "links", "number", "text"

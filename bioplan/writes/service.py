@@ -1,0 +1,572 @@
+"""SHACL-gated, atomic, scoped, recorded writes.
+
+Every write path (SPARQL Update on /update, the Graph Store Protocol on /graphs) goes through
+WriteService. A write is computed before anything is stored: the graphs it would produce are
+compared with the current ones, graph by graph; then it is refused if it changes a graph the
+caller may not write (Forbidden) or if the changed graphs, validated with the ontology and the
+national graph, would not conform (InvalidWrite, carrying the SHACL report). Otherwise every
+changed graph and the provenance record are written in one store transaction, and the copies of
+the data (the query process, the search index) are refreshed so that the next read sees the write. Writes are serialised: one at a time.
+
+Policies, in one place:
+- The default graph is the union of the named graphs (as for queries) and is read-only: a write
+  that would put triples in the stored default graph is refused, for every token.
+- The provenance graph is written by the server only. It is not part of the dataset an update
+  sees or changes (CLEAR ALL leaves it in place); a write that names it is refused.
+- A graph exists while it holds triples: emptying a graph deletes it.
+- ETags are strong validators of a graph's content, independent of blank node labels (see
+  ``graph_etag``), quoted as they go in an ETag header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from bioplan.engine.parse_sandbox import ParseSandbox
+from bioplan.engine.query import QueryError, parse_position
+from bioplan.loading.rdfio import nfc_quad
+from bioplan.namespaces import graph_iri
+from bioplan.settings import Settings
+from bioplan.sparql import outbound
+from bioplan.sparql.text import _mask
+from bioplan.sparql.update_targets import written_graphs
+from bioplan.store.embedded import OxigraphStore, ScratchCopy, Store
+from bioplan.text import nfc
+from bioplan.validation.reference import ValidationReport
+from bioplan.validation.shacl import validate_store
+from bioplan.writes.auth import Authenticator, Principal, Unauthenticated
+from bioplan.writes.provenance import PROVENANCE_GRAPH, activity_quads
+from bioplan.writes.scope import ForeignSubject, check_subjects
+
+__all__ = [
+    "Forbidden",
+    "GraphContent",
+    "GraphNotFound",
+    "InvalidWrite",
+    "PreconditionFailed",
+    "Principal",
+    "Unauthenticated",
+    "UpdateRefused",
+    "WriteResult",
+    "WriteService",
+    "etag_matches",
+    "graph_etag",
+    "with_protocol_dataset",
+]
+
+# The shared context every changed graph is validated with.
+CONTEXT_GRAPHS = (graph_iri("ontology"), graph_iri("national"))
+
+Triples = set[ox.Triple]
+Graph = str | None  # a named graph's IRI; None: the default graph
+
+
+class Forbidden(Exception):
+    """The token may not write the graph it tried to write (403)."""
+
+
+class PreconditionFailed(Exception):
+    """If-Match named an ETag that is no longer current, or If-None-Match one that is (412)."""
+
+
+class GraphNotFound(Exception):
+    """The graph holds no triples (404)."""
+
+
+class InvalidWrite(Exception):
+    """The write's result would not conform to the shapes (422); nothing was stored."""
+
+    def __init__(self, report: ValidationReport):
+        super().__init__(f"{len(report.errors)} SHACL violation(s)")
+        self.report = report
+
+
+class UpdateRefused(Exception):
+    """The update cannot be run as sent (400); ``code`` says why, for the error body.
+
+    dataset-conflict: using-graph-uri or using-named-graph-uri together with USING or WITH;
+    update-failed: evaluation failed (DROP of a graph that does not exist, a LOAD that failed).
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    graphs: dict[str, tuple[int, int]]  # graph -> (triples added, triples removed); only changed graphs
+    etags: dict[str, str]  # graph -> ETag after the write (absent for a graph that holds no triples)
+    created: tuple[str, ...] = ()  # graphs that held no triples before the write
+
+
+@dataclass(frozen=True)
+class GraphContent:
+    triples: list[ox.Triple]
+    etag: str | None  # None for the default graph (the union of all graphs: no validator)
+
+
+# ---------------------------------------------------------------------------------------------
+# ETags
+
+
+def graph_etag(triples: Iterable[ox.Triple]) -> str:
+    """A strong validator of a graph's content: equal for equal graphs, whatever the blank node labels.
+
+    Blank node labels are store artefacts (they change when a graph is rewritten), so each blank
+    node is named by a hash of its neighbourhood: the triples it occurs in, with blank nodes
+    blanked out. The ETag is the SHA-256 of the sorted N-Triples lines so relabelled, duplicates
+    kept (two blank nodes with equal neighbourhoods still count twice). This is one round of
+    Weisfeiler-Lehman refinement: linear in the graph, unlike full canonicalisation (RDFC-1.0),
+    whose worst case a hostile PUT could trigger on every GET.
+    """
+    lines = [(str(t.subject), str(t.predicate), str(t.object)) for t in triples]
+    neighbourhood: dict[str, list[str]] = defaultdict(list)
+    for s, p, o in lines:
+        for own in {x for x in (s, o) if x.startswith("_:")}:
+            neighbourhood[own].append(
+                " ".join(("_:self" if x == own else "_:" if x.startswith("_:") else x) for x in (s, p, o))
+            )
+    labels = {
+        node: "_:" + hashlib.sha256("\n".join(sorted(around)).encode()).hexdigest()[:24]
+        for node, around in neighbourhood.items()
+    }
+    canonical = sorted(f"{labels.get(s, s)} {p} {labels.get(o, o)} ." for s, p, o in lines)
+    digest = hashlib.sha256("\n".join(canonical).encode("utf-8")).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+_ENTITY_TAG = re.compile(r'\*|(?:W/)?"[^"]*"')
+
+
+def etag_matches(header: str | None, etag: str | None, *, weak: bool) -> bool:
+    """Whether an If-Match (``weak=False``) or If-None-Match (``weak=True``) header names ``etag``.
+
+    ``*`` matches any existing graph. Strong comparison never matches a weak tag (RFC 9110 8.8.3.2).
+    """
+    if header is None or etag is None:
+        return False
+    for tag in _ENTITY_TAG.findall(header):
+        if tag == "*":
+            return True
+        if tag.startswith("W/"):
+            if weak and tag[2:] == etag:
+                return True
+        elif tag == etag:
+            return True
+    return False
+
+
+def check_preconditions(etag: str | None, if_match: str | None, if_none_match: str | None) -> None:
+    """RFC 9110 13.1.1 and 13.1.2 for a write: raise PreconditionFailed when either fails."""
+    if if_match is not None and not etag_matches(if_match, etag, weak=False):
+        current = f"its ETag is now {etag}" if etag else "it holds no triples"
+        raise PreconditionFailed(f"If-Match {if_match.strip()} does not match the graph: {current}")
+    if if_none_match is not None and etag_matches(if_none_match, etag, weak=True):
+        raise PreconditionFailed(f"If-None-Match {if_none_match.strip()} matches the graph's ETag {etag}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The dataset of an update: the protocol's using-graph-uri / using-named-graph-uri
+
+# Keywords, not parts of a prefixed name (ex:where), a variable (?where) or a longer word.
+_KEYWORD = r"(?<![\w:?$.\-]){}(?![\w:\-])"
+_WHERE = re.compile(_KEYWORD.format("WHERE"), re.IGNORECASE)
+_DATASET_CLAUSE = re.compile(_KEYWORD.format("(?:USING|WITH)"), re.IGNORECASE)
+_DELETE_WHERE = re.compile(_KEYWORD.format(r"DELETE\s+WHERE"), re.IGNORECASE)
+
+
+def _depths(masked: str) -> list[int]:
+    """The brace depth before each character of ``masked`` (strings, IRIs, comments blanked)."""
+    depths, depth = [], 0
+    for char in masked:
+        depths.append(depth)
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+    return depths
+
+
+def _closing_brace(masked: str, opening: int) -> int:
+    depth = 0
+    for position in range(opening, len(masked)):
+        if masked[position] == "{":
+            depth += 1
+        elif masked[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+    return len(masked) - 1
+
+
+def with_protocol_dataset(update: str, using_graphs: Iterable[str] = (), using_named_graphs: Iterable[str] = ()) -> str:
+    """``update`` with USING / USING NAMED clauses added to every operation that has a WHERE.
+
+    This is how the SPARQL 1.1 Protocol's using-graph-uri and using-named-graph-uri set the
+    dataset of an update. DELETE WHERE takes no USING, so it is written out as the DELETE ...
+    WHERE it abbreviates. An update that sets its own dataset (USING, WITH) may not be given
+    one by the protocol too: UpdateRefused("dataset-conflict").
+    """
+    using_graphs, using_named_graphs = tuple(using_graphs), tuple(using_named_graphs)
+    if not using_graphs and not using_named_graphs:
+        return update
+    for iri in (*using_graphs, *using_named_graphs):
+        ox.NamedNode(iri)  # ValueError for something that is not an absolute IRI
+    masked = _mask(update, keep_iris=False)
+    depths = _depths(masked)
+    top_level = [m for m in _DATASET_CLAUSE.finditer(masked) if depths[m.start()] == 0]
+    if top_level:
+        raise UpdateRefused(
+            "dataset-conflict",
+            f"the update sets its own dataset with {top_level[0].group(0).upper()}: it may not also be given "
+            "using-graph-uri or using-named-graph-uri parameters",
+        )
+    clauses = " ".join([*(f"USING <{g}>" for g in using_graphs), *(f"USING NAMED <{g}>" for g in using_named_graphs)])
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied from the end
+    delete_wheres = {m.end(): m for m in _DELETE_WHERE.finditer(masked) if depths[m.start()] == 0}
+    for where in _WHERE.finditer(masked):
+        if depths[where.start()] != 0:
+            continue
+        abbreviated = delete_wheres.get(where.end())
+        if abbreviated is None:
+            edits.append((where.start(), where.start(), f"{clauses} "))
+            continue
+        opening = masked.index("{", where.end())
+        closing = _closing_brace(masked, opening)
+        pattern = update[opening : closing + 1]
+        edits.append((abbreviated.start(), closing + 1, f"DELETE {pattern} {clauses} WHERE {pattern}"))
+    for start, end, replacement in sorted(edits, reverse=True):
+        update = update[:start] + replacement + update[end:]
+    return update
+
+
+# ---------------------------------------------------------------------------------------------
+# The service
+
+
+def _graph_term(graph: Graph) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
+
+
+def _has_blank_node(term) -> bool:
+    if isinstance(term, ox.BlankNode):
+        return True
+    if isinstance(term, ox.Triple):
+        return any(_has_blank_node(t) for t in (term.subject, term.predicate, term.object))
+    return False
+
+
+def _graph_quads(store: ox.Store, graph: Graph) -> Iterable[ox.Quad]:
+    return store.quads_for_pattern(None, None, None, _graph_term(graph))
+
+
+def _sizes(query: Callable[[str], Iterable]) -> dict[Graph, int]:
+    """The number of triples of each graph that holds any (None: the default graph, not the union)."""
+    sizes: dict[Graph, int] = {
+        row["g"].value: int(row["n"].value)
+        for row in query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    default = int(next(iter(query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    if default:
+        sizes[None] = default
+    return sizes
+
+
+def _quads(graph: Graph, triples: Iterable[ox.Triple]) -> list[ox.Quad]:
+    term = _graph_term(graph)
+    return [ox.Quad(t.subject, t.predicate, t.object, term) for t in triples]
+
+
+def _normalised(items: Iterable[ox.Quad | ox.Triple]) -> Triples:
+    """Triples in NFC, whatever graph they came in (the caller names the target graph)."""
+    return {nfc_quad(ox.Quad(t.subject, t.predicate, t.object)).triple for t in items}
+
+
+class WriteService:
+    """Authorises, computes, checks, validates, commits and records writes. Built once per app."""
+
+    def __init__(self, settings: Settings, store: Store, listeners: Sequence = (), parser: ParseSandbox | None = None):
+        self.store = store
+        # Where an update's syntax is checked first: a parser crash there costs only the request.
+        self.parser = parser if parser is not None else ParseSandbox(settings.parse_timeout_s)
+        # Copies of the data (the query process, the search index): each gets refresh(graphs)
+        # with the new content of every graph a committed write replaced.
+        self.listeners = list(listeners)
+        self.allowlist = tuple(settings.service_allowlist)
+        admin = settings.admin_token.get_secret_value() if settings.admin_token is not None else None
+        self.authenticator = Authenticator(admin, settings.tokens_file)
+        self._lock = threading.Lock()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def authorize(self, authorization_header: str | None) -> Principal:
+        return self.authenticator.authorize(authorization_header)
+
+    def _triples(self, graph: Graph) -> Triples:
+        return {q.triple for q in self.store.graph_quads(graph)}
+
+    def etag(self, graph: str | None) -> str | None:
+        """The graph's current ETag (quoted), or None when it holds no triples (or is the default graph)."""
+        if graph is None:
+            return None
+        triples = self._triples(graph)
+        return graph_etag(triples) if triples else None
+
+    def read_graph(self, graph: str | None) -> GraphContent | None:
+        """A named graph's triples and ETag, None when it holds none; None names the default
+        graph, the union of all graphs (as for queries)."""
+        if graph is None:
+            union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", union_default_graph=True)
+            return GraphContent(list(union), None)
+        triples = self._triples(graph)
+        if not triples:
+            return None
+        return GraphContent(sorted(triples, key=str), graph_etag(triples))
+
+    # -- the Graph Store Protocol ---------------------------------------------------------
+
+    def put_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        quads: Iterable[ox.Quad | ox.Triple],
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> WriteResult:
+        """Replace the graph's content with ``quads`` (their graph names are ignored)."""
+        incoming = _normalised(quads)
+        return self._write_graph(principal, graph, lambda _current: incoming, if_match, if_none_match)
+
+    def post_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        quads: Iterable[ox.Quad | ox.Triple],
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+        *,
+        report: bool = False,
+    ) -> WriteResult:
+        """Merge ``quads`` into the graph (creating it when it holds no triples). ``report``: the
+        report service files a progress report, which a province token may not write otherwise."""
+        incoming = _normalised(quads)
+        return self._write_graph(
+            principal, graph, lambda current: current | incoming, if_match, if_none_match, report=report
+        )
+
+    def delete_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> WriteResult:
+        """Remove every triple of the graph; GraphNotFound when it holds none."""
+        return self._write_graph(principal, graph, lambda _current: set(), if_match, if_none_match, must_exist=True)
+
+    def _write_graph(
+        self,
+        principal: Principal,
+        graph: str | None,
+        compute: Callable[[Triples], Triples],
+        if_match: str | None,
+        if_none_match: str | None,
+        must_exist: bool = False,
+        report: bool = False,
+    ) -> WriteResult:
+        self._check_scope(principal, [graph])  # before anything else: a 403 reveals nothing
+        with self._lock:
+            current = self._triples(graph)
+            if must_exist and not current:
+                raise GraphNotFound(f"the graph <{graph}> holds no triples")
+            check_preconditions(graph_etag(current) if current else None, if_match, if_none_match)
+            after = compute(current)
+
+            def lookup(name: Graph) -> Triples:
+                return after if name == graph else self._triples(name)
+
+            result = self._apply(principal, {graph: current}, {graph: after}, lookup, report=report)
+        if graph not in result.graphs and after:
+            # Nothing changed (a PUT of the same triples): the answer still carries the ETag.
+            return WriteResult(result.graphs, {graph: graph_etag(after)}, result.created)
+        return result
+
+    # -- SPARQL Update --------------------------------------------------------------------
+
+    def update(
+        self,
+        principal: Principal,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        using_graphs: Iterable[str] = (),
+        using_named_graphs: Iterable[str] = (),
+    ) -> WriteResult:
+        """Run a SPARQL 1.1 Update on a scratch copy of the dataset, then write what it changed."""
+        text = nfc(sparql)
+        reaches_out = outbound.check(text, self.allowlist)  # LOAD and SERVICE: allowlisted endpoints only
+        try:
+            text = with_protocol_dataset(text, using_graphs, using_named_graphs)
+        except ValueError as error:
+            raise UpdateRefused(
+                "bad-dataset", f"using-graph-uri and using-named-graph-uri take IRIs: {error}"
+            ) from error
+        if not reaches_out:  # an allowlisted LOAD or SERVICE is not sent twice
+            self.parser.check_update(text, base_iri)  # before the dataset is copied for nothing
+        written = written_graphs(text)
+        with self._lock, self._scratch() as copy:
+            scratch = copy.store
+            try:
+                scratch.update(text, base_iri=base_iri)
+            except SyntaxError as error:
+                raise _query_error(error) from error
+            except (OSError, RuntimeError, ValueError) as error:
+                raise UpdateRefused("update-failed", f"the update failed: {error}") from error
+            # The graphs the text names as written, else every graph. The sizes of the others are
+            # checked too: should rdflib read a graph's IRI otherwise than Oxigraph, nothing is lost.
+            before_sizes, after_sizes = self._store_sizes(), _sizes(scratch.query)
+            changed = written
+            if changed is None or any(
+                before_sizes.get(g, 0) != after_sizes.get(g, 0) for g in {*before_sizes, *after_sizes} - changed
+            ):
+                changed = self._changed_graphs(scratch, before_sizes, after_sizes)
+            before = {graph: self._triples(graph) for graph in changed}
+            after = {graph: {q.triple for q in _graph_quads(scratch, graph)} for graph in changed}
+            # Graphs the update left alone are read from the store, as they stay.
+            return self._apply(
+                principal, before, after, lambda name: after[name] if name in after else self._triples(name)
+            )
+
+    @contextmanager
+    def _scratch(self) -> Iterator[ScratchCopy]:
+        """A copy of the dataset an update sees (every graph but the provenance graph) to run it
+        on: the embedded store's checkpoint (instant), else an in-memory copy made one graph at a
+        time (no set of the whole dataset is held)."""
+        if isinstance(self.store, OxigraphStore):
+            with self.store.checkpoint() as copy:
+                copy.store.remove_graph(ox.NamedNode(PROVENANCE_GRAPH))
+                yield copy
+            return
+        copy = ScratchCopy(ox.Store())
+        for graph in [None, *(g for g in self.store.named_graphs() if g != PROVENANCE_GRAPH)]:
+            copy.store.extend(self.store.graph_quads(graph))
+        yield copy
+
+    def _store_sizes(self) -> dict[Graph, int]:
+        sizes = _sizes(lambda sparql: self.store.query(sparql, union_default_graph=False))
+        sizes.pop(PROVENANCE_GRAPH, None)  # not in the scratch copy: the update does not see it
+        return sizes
+
+    def _changed_graphs(self, scratch: ox.Store, before: Mapping[Graph, int], after: Mapping[Graph, int]) -> set[Graph]:
+        """Every graph whose content differs in ``scratch``: those whose size changed, and those of
+        the same size missing a triple of the store (same size and nothing missing: the same)."""
+        changed = {g for g in {*before, *after} if before.get(g, 0) != after.get(g, 0)}
+        for graph in set(before) - changed:
+            if any(quad not in scratch for quad in self.store.graph_quads(graph)):
+                changed.add(graph)
+        return changed
+
+    # -- checking and committing ----------------------------------------------------------
+
+    def _check_scope(self, principal: Principal, graphs: Iterable[Graph]) -> None:
+        for graph in graphs:
+            if graph is None:
+                raise Forbidden(
+                    "the default graph is the union of the named graphs and cannot be written: "
+                    "put triples in a named graph (GRAPH <...> in an update, ?graph=<...> in the graph store)"
+                )
+            if graph == PROVENANCE_GRAPH:
+                raise Forbidden(f"<{PROVENANCE_GRAPH}> records the writes and is written by the server only")
+            if principal.province is not None and graph != graph_iri(principal.province):
+                raise Forbidden(
+                    f"the token {principal.name!r} may write only <{graph_iri(principal.province)}>, not <{graph}>"
+                )
+
+    def _apply(
+        self,
+        principal: Principal,
+        before: Mapping[Graph, Triples],
+        after: Mapping[Graph, Triples],
+        lookup: Callable[[Graph], Triples],
+        *,
+        report: bool = False,
+    ) -> WriteResult:
+        """Check, validate, commit and record the difference between ``before`` and ``after``."""
+        empty: Triples = set()
+        changed = {
+            graph: (
+                len(after.get(graph, empty) - before.get(graph, empty)),
+                len(before.get(graph, empty) - after.get(graph, empty)),
+            )
+            for graph in {*before, *after}
+            if before.get(graph, empty) != after.get(graph, empty)
+        }
+        if not changed:
+            return WriteResult({}, {})
+        self._check_scope(principal, changed)
+        if principal.province is not None:
+            for graph in changed:
+                try:
+                    check_subjects(principal.province, before.get(graph, empty), lookup(graph), reports=report)
+                except ForeignSubject as error:
+                    raise Forbidden(str(error)) from error
+        report = self._validate(changed, lookup)
+        if report is not None and not report.conforms:
+            raise InvalidWrite(report)
+        named: dict[str, tuple[int, int]] = {g: counts for g, counts in changed.items() if g is not None}
+        # Only the difference is written, with its record in the same transaction (no write without
+        # its record); a graph whose change touches a blank node is written whole (SPARQL's DELETE
+        # DATA cannot name a blank node, and INSERT DATA would make a new one), an emptied one dropped.
+        replaced: dict[str, list[ox.Quad]] = {}
+        removed: list[ox.Quad] = []
+        added: list[ox.Quad] = list(activity_quads(principal.name, named))
+        for graph in named:
+            old, new = before.get(graph, empty), lookup(graph)
+            gone, came = old - new, new - old
+            if not new or any(_has_blank_node(t) for t in (*gone, *came)):  # emptied: dropped
+                replaced[graph] = _quads(graph, new)
+            else:
+                removed += _quads(graph, gone)
+                added += _quads(graph, came)
+        self.store.change_graphs(replaced, removed, added)
+        # The copies (query process, search index) take each changed graph whole.
+        writes = {graph: _quads(graph, lookup(graph)) for graph in named}
+        writes[PROVENANCE_GRAPH] = self.store.graph_quads(PROVENANCE_GRAPH)
+        for listener in self.listeners:
+            listener.refresh(writes)
+        etags = {graph: graph_etag(lookup(graph)) for graph in named if lookup(graph)}
+        created = tuple(sorted(g for g in named if not before.get(g) and lookup(g)))
+        return WriteResult(named, etags, created)
+
+    def _validate(self, changed: Iterable[Graph], lookup: Callable[[Graph], Triples]) -> ValidationReport | None:
+        """The changed graphs with the ontology and national graphs as they would be after the write.
+
+        None when there is nothing to validate: the write only removed triples from graphs
+        outside the shared context (removing a whole province graph leaves no data to check).
+        """
+        changed = [g for g in changed if g is not None]
+        if not any(lookup(g) for g in changed) and not any(g in CONTEXT_GRAPHS for g in changed):
+            return None
+        data = ox.Store()
+        origin: dict[str, str] = {}
+        for graph in dict.fromkeys([*CONTEXT_GRAPHS, *changed]):
+            triples = lookup(graph)
+            data.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)  # one (default) graph
+            if graph in changed:
+                # The report names the graph a violating node was written to.
+                origin.update({t.subject.value: graph for t in triples if isinstance(t.subject, ox.NamedNode)})
+        return validate_store(data, origin=origin)
+
+
+def _query_error(error: SyntaxError) -> QueryError:
+    line, column = parse_position(str(error))
+    return QueryError(f"malformed update: {error}", line, column)
