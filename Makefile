@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint validate load stats clean bench serve demo areas
+.PHONY: install test lint validate load stats clean bench serve demo areas shacl-references
 
 install: $(STAMP)
 
@@ -15,13 +15,16 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	npm ci --no-audit --no-fund --silent  # the query page's editor, from the npm registry
 	@touch $(STAMP)
 
+# pytest runs the tests in parallel (pytest-xdist; the options are in pyproject.toml); `-n 0` runs them in one process.
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check bioplan api tests bench scripts
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check bioplan api tests
+	$(BIN)/ruff format --check bioplan api tests bench scripts
 
 validate: install
 	$(BIN)/bioplan validate
@@ -49,6 +52,12 @@ stats: install
 # the merger events) from the pinned vietnamadminunits package; tests/test_areas.py checks it.
 areas: install
 	$(BIN)/python scripts/build_areas.py
+
+# Rewrites pyshacl's stored reports (tests/shacl_references/) that are missing or out of date: run it
+# after changing the shapes, the data, tests/shape_variants.py, bioplan/validation/reference.py (or
+# what it imports) or the pyshacl or rdflib version; tests/test_shacl_sparql.py fails until then.
+shacl-references: install
+	$(BIN)/python scripts/shacl_references.py
 
 # Not part of `make test`. SCALE=1.0 make bench for the full two-million-triple run.
 bench: SCALE ?= 0.1

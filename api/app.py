@@ -29,17 +29,21 @@ from api.routes import (
     resources,
     search,
     sparql,
+    stored_queries,
     update,
 )
 from api.security_headers import SecurityHeaders
 from bioplan import layout
+from bioplan.engine.direct import DirectEngine
+from bioplan.engine.embedded import EmbeddedEngine
+from bioplan.engine.interface import Engine
 from bioplan.engine.parse_sandbox import ParseSandbox
-from bioplan.engine.process import DirectEngine, EmbeddedEngine
 from bioplan.metrics import Metrics
 from bioplan.queries.stored import StoredQuery, all_queries
 from bioplan.search.index import SearchIndex
 from bioplan.settings import Settings
-from bioplan.store.embedded import OxigraphStore, Store, open_store
+from bioplan.store.factory import open_store
+from bioplan.store.interface import Store
 from bioplan.writes.reports import ReportService
 from bioplan.writes.service import WriteService
 
@@ -50,7 +54,7 @@ class Services:
 
     settings: Settings
     store: Store
-    engine: EmbeddedEngine | DirectEngine
+    engine: Engine
     writes: WriteService
     pages: Pages
     search: SearchIndex  # empty until the lifespan has built it from the store
@@ -64,9 +68,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     owns_store = store is None
     store = store if store is not None else open_store(settings.store, settings=settings)
-    if isinstance(store, OxigraphStore):
+    engine: Engine
+    if store.kind == "embedded":  # pyoxigraph cannot stop a query: it runs in a process that can be killed
         engine = EmbeddedEngine(store, workers=settings.query_workers, timeout_s=settings.query_timeout_s)
-    else:
+    else:  # an endpoint enforces its own limits
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
     search_index = SearchIndex()
     parser = ParseSandbox(settings.parse_timeout_s)
@@ -97,7 +102,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             if owns_store:
                 store.close()
 
-    app = FastAPI(
+    app = openapi.App(
         title="vn-bioplan",
         description="SPARQL 1.1 endpoint and linked data for Vietnam's biotechnology plans.",
         version="0.1.0",
@@ -116,6 +121,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(coverage.router)
     app.include_router(search.router)
     app.include_router(catalogue.router)
+    stored_queries.include(app)  # one route per stored query of this app
     app.include_router(health.router)
     app.include_router(resources.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -19,9 +19,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
-from api.protocol import accept_quality
-from bioplan.labels import DEFAULT_LANGUAGE, LANGUAGES
-from bioplan.linked_data.site_links import link_target
+from bioplan.formats.negotiation import negotiate_language
+from bioplan.labels import DEFAULT_LANGUAGE, LANGUAGES, local_name, pick
+from bioplan.linked_data.site_links import compact, href, link_target, local_path
+from bioplan.namespaces import CANONICAL_BASE
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -31,13 +32,26 @@ def reader_language(request: Request) -> str:
     asked = request.query_params.get("lang", "").lower()
     if asked in LANGUAGES:
         return asked
-    header = request.headers.get("accept-language", "")
-    qualities = {
-        lang: accept_quality(header, lambda tag, lang=lang: tag == "*" or tag.split("-")[0] == lang)
-        for lang in LANGUAGES
+    return negotiate_language(request.headers.get("accept-language"), LANGUAGES, DEFAULT_LANGUAGE)
+
+
+def site_bases(request: Request) -> tuple[str, ...]:
+    """The bases whose IRIs this site serves: the service's own, and the canonical one."""
+    base = request.app.state.services.settings.base_iri
+    return (base,) if base == CANONICAL_BASE else (base, CANONICAL_BASE)
+
+
+def iri_helpers(request: Request) -> dict:
+    """What a page uses to show an IRI: a local link, whether it is one, a short name, a label."""
+    lang = reader_language(request)
+    bases = site_bases(request)
+    return {
+        "href": lambda iri: href(iri, bases, lang),
+        "is_local": lambda iri: local_path(iri, bases) is not None,
+        "curie": compact,
+        "pick": lambda texts: pick(texts, lang),
+        "local_name": local_name,
     }
-    best = max(LANGUAGES, key=lambda lang: (qualities[lang], lang == DEFAULT_LANGUAGE))
-    return best if qualities[best] > 0 else DEFAULT_LANGUAGE
 
 
 def url_with(request: Request, **params: str | None) -> str:

@@ -8,7 +8,6 @@ own media type; exactly one string per request; UTF-8 only. Everything else the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
@@ -108,11 +107,17 @@ async def read_operation(request: Request, operation: Operation) -> ProtocolRequ
         await check_nesting(request, read.text, "sparql", operation.name)
     for name in DATASET_PARAMETERS:
         for value in read.params.get(name, ()):
-            try:
-                ox.NamedNode(value)
-            except ValueError as error:
-                raise ApiError(400, "bad-request", f"{name} takes absolute IRIs, not {value!r}") from error
+            absolute_iri(value, f"{name} takes absolute IRIs, not {value!r}")
     return read
+
+
+def absolute_iri(value: str, refusal: str) -> str:
+    """``value`` when it is an absolute IRI; else 400 with the message ``refusal``."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        raise ApiError(400, "bad-request", refusal) from error
+    return value
 
 
 # Below this size the scan takes microseconds: a hop to a thread would cost more than it.
@@ -159,21 +164,3 @@ async def _read_operation(request: Request, operation: Operation) -> ProtocolReq
             f"a {operation.media_type} POST carries the {operation.name} in its body, not in the URL",
         )
     return ProtocolRequest(body, url_params)
-
-
-def accept_quality(accept: str | None, wanted: Callable[[str], bool]) -> float:
-    """The highest q that an Accept header gives a media type for which ``wanted`` holds; 0 if none."""
-    best = 0.0
-    for part in (accept or "").split(","):
-        media, *fields = (f.strip() for f in part.split(";"))
-        if not media or not wanted(media.lower()):
-            continue
-        quality = 1.0
-        for field in fields:
-            if field.startswith("q="):
-                try:
-                    quality = float(field[2:])
-                except ValueError:
-                    quality = 0.0
-        best = max(best, quality)
-    return best

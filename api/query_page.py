@@ -11,8 +11,8 @@ from fastapi import Request
 from starlette.responses import HTMLResponse
 
 from api.pages import reader_language
+from bioplan.engine.errors import QueryProcessUnavailable, QueryTimeout
 from bioplan.engine.evaluation import QueryJob
-from bioplan.engine.process import QueryProcessUnavailable, QueryTimeout
 from bioplan.engine.query import QueryError
 from bioplan.formats.results import QueryOutput
 from bioplan.linked_data.site_links import href

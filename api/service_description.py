@@ -6,7 +6,6 @@ import pyoxigraph as ox
 from fastapi import Request
 from starlette.responses import Response
 
-from api.errors import ApiError
 from bioplan import formats
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -81,14 +80,8 @@ def description_triples(endpoint: str, update_endpoint: str, graphs: list[str], 
     return triples
 
 
-def service_description(request: Request, services) -> Response:
-    kinds = {formats.GRAPH, formats.DATASET}
-    try:
-        fmt = formats.negotiate(
-            request.headers.get("accept"), kinds, formats.by_name("turtle"), request.query_params.get("format")
-        )
-    except formats.NotAcceptable as error:
-        raise ApiError(406, "not-acceptable", str(error)) from error
+def service_description(request: Request, services, fmt: formats.Format) -> Response:
+    """The description of this service in ``fmt`` (an RDF format, negotiated by the route)."""
     endpoint = request.url.replace(query="", fragment="")
     triples = description_triples(
         str(endpoint),
@@ -97,7 +90,8 @@ def service_description(request: Request, services) -> Response:
         federated=bool(services.settings.service_allowlist),
     )
     if fmt.kind == formats.DATASET:
-        data = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        body = formats.serialize_rdf(quads, fmt)
     else:
-        data = triples
-    return Response(ox.serialize(data, format=fmt.oxigraph), media_type=fmt.content_type(), headers={"Vary": "Accept"})
+        body = formats.serialize_rdf(triples, fmt)
+    return Response(body, media_type=fmt.content_type(), headers={"Vary": "Accept"})

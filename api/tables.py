@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.errors import ApiError
 from api.pages import reader_language
 from api.resource_views import page_helpers
 from api.routing import route
 from bioplan import formats
+from bioplan.formats.negotiation import Offers, negotiate
+from bioplan.formats.negotiation import split_suffix as split_format_suffix
 
-HTML = formats.by_name("html")
-# The formats of a table page, by suffix; JSON is a plain JSON object (not SPARQL results).
-TABLE_FORMATS = {"html": HTML, "json": formats.by_name("json"), "csv": formats.by_name("csv")}
-MEDIA_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+HTML, JSON, CSV = formats.by_name("html"), formats.by_name("data"), formats.by_name("csv")
+# The formats of a table page: the page itself (the default), its data as plain JSON and as CSV.
+TABLE_OFFERS = Offers((HTML, JSON, CSV))
+MEDIA_TYPES = {f.extension: f.media_type for f in TABLE_OFFERS.formats}  # html, json, csv
 
 
 @dataclass(frozen=True)
@@ -35,34 +36,19 @@ class TableFormat:
 
 
 def table_format(request: Request, suffix: str | None) -> TableFormat:
-    """The format of the answer; 404 for a suffix no table has, 406 for an Accept none satisfies.
-    Call it before any work, so a format nobody serves is refused first."""
-    if suffix is not None:
-        if suffix not in TABLE_FORMATS:
-            raise ApiError(404, "not-found", f"no such format: .{suffix} (available: .json, .csv)")
-        return TableFormat(suffix, True)
-    try:
-        fmt = formats.negotiate(
-            request.headers.get("accept"),
-            {formats.PAGE, formats.RESULTS},
-            HTML,
-            request.query_params.get("format"),
-        )
-    except formats.NotAcceptable as error:
-        raise ApiError(406, "not-acceptable", "a list page comes as text/html, application/json or text/csv") from error
-    if fmt.name not in TABLE_FORMATS:
-        raise ApiError(406, "not-acceptable", f"a list page does not come as {fmt.media_type}")
-    return TableFormat(fmt.name, False)
+    """The format of the answer (bioplan.formats.negotiation: 404 for a suffix no table has, 406
+    for a format or an Accept none satisfies). Call it before any work, so a format nobody serves
+    is refused first."""
+    fmt = negotiate(request.headers.get("accept"), TABLE_OFFERS, suffix, request.query_params.get("format"))
+    return TableFormat(fmt.extension, suffix is not None)
 
 
 def split_suffix(key: str) -> tuple[str, str | None]:
     """("ttg/qd/2024/1639", "json") for "ttg/qd/2024/1639.json"; a key without a table suffix whole.
 
     For the pages whose path ends in a key that may hold dots and slashes (`{key:path}`)."""
-    stem, dot, suffix = key.rpartition(".")
-    if dot and stem and "/" not in suffix and suffix in TABLE_FORMATS:
-        return stem, suffix
-    return key, None
+    split = split_format_suffix(key, TABLE_OFFERS)
+    return (split[0], split[1].extension) if split else (key, None)
 
 
 def table_response(
@@ -82,7 +68,7 @@ def table_response(
     query = f"?{request.url.query}" if request.url.query else ""
     links = ", ".join(
         f'<{path}{"" if name == "html" else "." + name}{query}>; rel="alternate"; type="{MEDIA_TYPES[name]}"'
-        for name in TABLE_FORMATS
+        for name in MEDIA_TYPES
     )
     headers = {"Vary": "Accept, Accept-Language", "Content-Language": lang, "Link": links}
     if not chosen.by_suffix and chosen.name != "html":
@@ -92,7 +78,7 @@ def table_response(
         return Response(body, media_type="application/json; charset=utf-8", headers=headers)
     if chosen.name == "csv":
         return Response(as_csv(), media_type="text/csv; charset=utf-8", headers=headers)
-    alternates = {name: f"{path}.{name}{query}" for name in TABLE_FORMATS if name != "html"}
+    alternates = {name: f"{path}.{name}{query}" for name in MEDIA_TYPES if name != "html"}
     page = {**context, "alternates": alternates, **page_helpers(services, request)}
     return services.pages.render(request, template, page, headers={"Link": links})
 

@@ -180,17 +180,15 @@ def run_ours(settings: Settings) -> Outcome:
             )
     # The store served is loaded as a user loads a large dataset: validated, then bulk-written.
     store = settings.work / "stores" / "ours"
-    code = _timed_loads(
+    if not _loaded(
         outcome,
+        "ours",
         lambda into: [str(BIN / "bioplan"), "load", "--bulk", "--store", str(into), *map(str, settings.sources)],
         store,
-        logs / "ours-load.log",
-        settings.load_runs,
-    )
-    if code != 0:
-        outcome.error = f"bioplan load --bulk failed (exit {code}); see {logs / 'ours-load.log'}"
+        settings,
+        ("bioplan load --bulk", "read, SHACL-validate, bulk write"),
+    ):
         return outcome
-    outcome.load_note = "bioplan load --bulk: read, SHACL-validate, bulk write"
     port = free_port()
     # No access log: the Oxigraph server keeps none either (each line costs ours about 0.15 ms).
     argv = [str(BIN / "bioplan"), "serve", "--store", str(store), "--port", str(port), "--no-access-log"]
@@ -201,18 +199,15 @@ def run_ours(settings: Settings) -> Outcome:
 def run_oxigraph(settings: Settings) -> Outcome:
     outcome = Outcome(OXIGRAPH)
     store = settings.work / "stores" / "oxigraph"
-    logs = settings.work / "logs"
-    code = _timed_loads(
+    if not _loaded(
         outcome,
+        "oxigraph",
         lambda into: [str(BIN / "oxigraph"), "load", "--location", str(into), "--file", str(settings.dataset)],
         store,
-        logs / "oxigraph-load.log",
-        settings.load_runs,
-    )
-    if code != 0:
-        outcome.error = f"oxigraph load failed (exit {code}); see {logs / 'oxigraph-load.log'}"
+        settings,
+        ("oxigraph load", ""),
+    ):
         return outcome
-    outcome.load_note = "oxigraph load"
     port = free_port()
     argv = [
         str(BIN / "oxigraph"),
@@ -314,6 +309,26 @@ RUNNERS = {
     OXIGRAPH: run_oxigraph,
     RDFLIB: run_rdflib,
 }
+
+
+def _loaded(
+    outcome: Outcome,
+    name: str,
+    command: Callable[[Path], list[str]],
+    store: Path,
+    settings: Settings,
+    described: tuple[str, str],
+) -> bool:
+    """The timed loads of ``name`` (see _timed_loads), noted on ``outcome``: ``described`` is the
+    command and what it does. False, with the outcome's error saying why, when a load failed."""
+    log = settings.work / "logs" / f"{name}-load.log"
+    command_name, does = described
+    code = _timed_loads(outcome, command, store, log, settings.load_runs)
+    if code != 0:
+        outcome.error = f"{command_name} failed (exit {code}); see {log}"
+        return False
+    outcome.load_note = f"{command_name}: {does}" if does else command_name
+    return True
 
 
 def _timed_loads(outcome: Outcome, command: Callable[[Path], list[str]], store: Path, log: Path, runs: int) -> int:

@@ -5,8 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from bioplan.namespaces import DCT, ELI, FOAF, RDFS, SCHEMA, SKOS
+
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
+
+# The properties that name a resource, best first: within one language the first property that
+# has a label wins. Two orders, because two kinds of page name things differently:
+# - LABEL_PROPERTIES, for the lists, tables and the ontology page: rdfs:label before skos:prefLabel.
+#   An area's rdfs:label tells "tỉnh Bắc Ninh (từ ngày 01/7/2025)" from "tỉnh Bắc Ninh" where both
+#   prefLabels say "Bắc Ninh", and a list may show both units side by side; concepts have
+#   prefLabels only.
+# - PREFERRED_LABEL_PROPERTIES, for a resource's own page and its search hit: the preferred label
+#   first ("Lạng Sơn" before "tỉnh Lạng Sơn"), the page itself saying which unit it is; it also
+#   reads foaf:name, which data loaded from elsewhere may name things with.
+LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCT + "title", ELI + "title", SCHEMA + "name")
+PREFERRED_LABEL_PROPERTIES = (
+    SKOS + "prefLabel",
+    RDFS + "label",
+    DCT + "title",
+    ELI + "title",
+    SCHEMA + "name",
+    FOAF + "name",
+)
 
 
 def fallback_order(lang: str) -> tuple[str, ...]:

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
         None, description="An admin bearer token accepted at start-up (writes anything)."
     )
     tokens_file: str = Field("var/tokens.json", description="Where `bioplan token add` keeps hashed province tokens.")
+    cache_dir: str = Field(
+        "var/cache",
+        description="Folder of caches that may be deleted at any time (the SHACL query checks that passed).",
+    )
     query_timeout_s: float = Field(10.0, gt=0, description="Time limit of one query, in seconds (503 past it).")
     max_rows: int = Field(10_000, gt=0, description="Result rows (or triples) returned at most; more is truncated.")
     max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest request body accepted (413 past it).")

@@ -1,4 +1,10 @@
-"""A real uvicorn server on a free loopback port, running the real app, for HTTP tests."""
+"""A real uvicorn server on a free loopback port, running the real app, for HTTP tests.
+
+Tests run in parallel (pytest-xdist, beside other suites on the same machine): no port is fixed.
+The in-thread server listens on a socket bound to port 0 before it starts, so no other process can
+take its port in between; a server started as a process (`bioplan serve`, `oxigraph serve`) is
+given a free port and started again on another one if that port was taken before it bound it.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,8 @@ from api.app import create_app
 from bioplan import layout
 from bioplan.settings import Settings
 
+START_ATTEMPTS = 3  # a server process whose free port was taken before it bound it is started again
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -26,14 +34,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def port_was_taken(log: str) -> bool:
+    """Whether a server process's output says its port was taken (uvicorn's and Oxigraph's wording)."""
+    return "address already in use" in log.lower() or "errno 98" in log.lower()
+
+
 @contextmanager
 def running_server(settings: Settings, store=None) -> Iterator[str]:
     """Serve ``create_app(settings, store)`` on 127.0.0.1; yields the base URL."""
     app = create_app(settings, store)
-    port = free_port()
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -47,6 +62,7 @@ def running_server(settings: Settings, store=None) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        listening.close()
 
 
 @contextmanager
@@ -55,40 +71,58 @@ def bioplan_serve(
 ) -> Iterator[tuple[subprocess.Popen, str]]:
     """`bioplan serve` as a user runs it (a real process) on a free loopback port, everything it
     prints going to ``log``; yields (process, base URL) once it answers. Stopped with SIGTERM, so
-    that what it printed is flushed to ``log``."""
-    port = free_port()
-    argv = [sys.executable, "-m", "bioplan", "serve", "--host", "127.0.0.1", "--port", str(port), "--store", str(store)]
-    with log.open("wb") as out:  # the child keeps its own handle
-        process = subprocess.Popen(
-            [*argv, *options],
-            cwd=layout.PROJECT_ROOT,
-            env={**os.environ, **(env or {})},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
+    that what it printed is flushed to ``log``. Started again on another port if its port was taken
+    before it bound it (``log`` then holds the last start)."""
+    process = None
     try:
-        deadline = time.monotonic() + start_timeout_s
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"bioplan serve exited with {process.returncode}: {log}")
-            try:
-                if httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"bioplan serve did not answer within {start_timeout_s:g} s: {log}")
-            time.sleep(0.1)
+        for attempt in range(1, START_ATTEMPTS + 1):
+            port = free_port()
+            argv = [sys.executable, "-m", "bioplan", "serve", "--host", "127.0.0.1", "--port", str(port)]
+            with log.open("wb") as out:  # the child keeps its own handle
+                process = subprocess.Popen(
+                    [*argv, "--store", str(store), *options],
+                    cwd=layout.PROJECT_ROOT,
+                    env={**os.environ, **(env or {})},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            url = f"http://127.0.0.1:{port}"
+            if _answers(process, url, log, start_timeout_s, retry=attempt < START_ATTEMPTS):
+                break
         yield process, url
     finally:
-        if process.poll() is None:
-            process.terminate()
+        if process is not None:
+            _stop(process)
+
+
+def _answers(process: subprocess.Popen, url: str, log: Path, timeout_s: float, retry: bool) -> bool:
+    """Wait until `bioplan serve` answers a query (True), or exits because its port was taken and
+    may be started again (False); raise when it exits otherwise or does not answer in time."""
+    deadline = time.monotonic() + timeout_s
+    while True:
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            answered = httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=5).status_code == 200
+        except httpx.TransportError:
+            answered = False
+        if process.poll() is not None:  # checked after the request: whatever answered was not this process
+            if retry and port_was_taken(log.read_text(errors="replace")):
+                return False
+            raise RuntimeError(f"bioplan serve exited with {process.returncode}: {log}")
+        if answered:
+            return True
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"bioplan serve did not answer within {timeout_s:g} s: {log}")
+        time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 BACKENDS = ("embedded", "remote")

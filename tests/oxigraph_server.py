@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from api_server import free_port
+from api_server import START_ATTEMPTS, free_port, port_was_taken
 
 
 def oxigraph_command() -> str:
@@ -46,7 +46,22 @@ class OxigraphServer:
 
 def start_oxigraph(location: Path, *options: str, startup_timeout_s: float = 30) -> OxigraphServer:
     """`oxigraph serve` over the store in ``location`` (created if needed) with ``options``,
-    once it answers. Its output goes to ``<location>-oxigraph.log`` beside the store."""
+    once it answers. Its output goes to ``<location>-oxigraph.log`` beside the store. Started
+    again on another port if its port was taken before it bound it."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return _start_oxigraph(location, options, startup_timeout_s)
+        except PortTaken:
+            if attempt == START_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortTaken(RuntimeError):
+    pass
+
+
+def _start_oxigraph(location: Path, options: tuple[str, ...], startup_timeout_s: float) -> OxigraphServer:
     location.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log_path = location.parent / f"{location.name}-oxigraph.log"
@@ -59,13 +74,16 @@ def start_oxigraph(location: Path, *options: str, startup_timeout_s: float = 30)
     server = OxigraphServer(process, f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + startup_timeout_s
     while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with {process.returncode}: {log_path.read_text()}")
         try:
-            if httpx.get(server.base_url + "/", timeout=2).status_code == 200:
-                return server
+            answered = httpx.get(server.base_url + "/", timeout=2).status_code == 200
         except httpx.TransportError:
-            pass
+            answered = False
+        if process.poll() is not None:  # checked after the request: whatever answered was not this process
+            log = log_path.read_text(errors="replace")
+            error = PortTaken if port_was_taken(log) else RuntimeError
+            raise error(f"oxigraph serve exited with {process.returncode}: {log}")
+        if answered:
+            return server
         if time.monotonic() > deadline:
             server.stop()
             raise RuntimeError(f"oxigraph serve did not answer on {server.base_url} within {startup_timeout_s:g} s")

@@ -9,7 +9,7 @@ Agencies). "Đảng ủy ..." is a Party committee (ak:party-committee); "Ban c�
 
 from __future__ import annotations
 
-from bioplan.namespaces import sparql_prologue
+from sparql_helpers import select
 
 NOT_STATE = [
     "politburo",
@@ -22,12 +22,6 @@ NOT_STATE = [
     "fatherland-front",
     "mass-organisation",
 ]
-
-
-def select(store, sparql: str) -> list[dict[str, str]]:
-    results = store.query(sparql_prologue() + sparql)
-    names = [v.value for v in results.variables]
-    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in results]
 
 
 def test_party_and_front_bodies_are_not_typed_as_state_bodies(store):

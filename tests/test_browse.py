@@ -15,9 +15,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from seedtext import read_seed
+from sparql_helpers import select
 
 from bioplan import layout
-from bioplan.namespaces import CANONICAL_BASE, sparql_prologue
+from bioplan.namespaces import CANONICAL_BASE
 from bioplan.text import collapse_whitespace
 
 BP = CANONICAL_BASE + "def/bioplan#"
@@ -29,12 +30,6 @@ DECISION_1639 = CANONICAL_BASE + "id/doc/ttg/qd/2024/1639"
 MEDICAL_WASTE = CANONICAL_BASE + "def/waste-domain/medical-waste"
 STATE_BUDGET = CANONICAL_BASE + "def/funding-source/state-budget"
 PLAN_CLASS = "a/rdfs:subClassOf* bp:Plan"
-
-
-def select(store, sparql: str) -> list[dict[str, str]]:
-    results = store.query(sparql_prologue() + sparql)
-    names = [v.value for v in results.variables]
-    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in results]
 
 
 def counts(store, sparql: str) -> dict[str, int]:

@@ -8,14 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-from api_server import running_server
 from browser import chromium, console_errors, screenshot
 from selenium.webdriver.common.by import By
-
-from bioplan import layout
-from bioplan.loading.loader import load
-from bioplan.settings import Settings
-from bioplan.store.embedded import OxigraphStore
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +17,9 @@ LANG_SON = "lang-son/ubnd/kh/2025/de-an-1639"
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("dashboard-browser")
-    store = OxigraphStore(folder / "store")
-    load(store, layout.bundled_files() + layout.example_files())
-    try:
-        with running_server(Settings(store=str(store.path), query_workers=1), store) as base_url:
-            yield base_url
-    finally:
-        store.close()
+def url(examples_url):
+    """The real app over the bundled data and the example reports (the session's server: the pages only read)."""
+    return examples_url
 
 
 @pytest.fixture(scope="module")

@@ -411,7 +411,7 @@ def ontology_terms(store) -> dict[str, tuple[str, dict[str, str]]]:
         ("/def/bioplan", "application/n-triples", "application/n-triples"),
         ("/def/bioplan.ttl", BROWSER, "text/turtle"),
         ("/def/bioplan.rdf", None, "application/rdf+xml"),
-        ("/def/bioplan.linked_data.jsonld", "text/turtle", "application/ld+json"),
+        ("/def/bioplan.jsonld", "text/turtle", "application/ld+json"),
         ("/def/bioplan.nt", None, "application/n-triples"),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,8 +24,14 @@ QN_PLAN = "https://w3id.org/vn-bioplan/id/doc/quang-ngai/ubnd/kh/de-an-1600"
 
 
 def bioplan(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
+    # A wide console: off a terminal rich wraps at 80 columns, and a path in the temporary folder of
+    # a parallel run (.../popen-gw0/test_.../bad.ttl) is long enough to be cut before its ":line:column".
     result = subprocess.run(
-        [sys.executable, "-m", "bioplan", *args], capture_output=True, text=True, cwd=layout.PROJECT_ROOT
+        [sys.executable, "-m", "bioplan", *args],
+        capture_output=True,
+        text=True,
+        cwd=layout.PROJECT_ROOT,
+        env={**os.environ, "COLUMNS": "400"},
     )
     if check is not None:
         assert result.returncode == check, result.stdout + result.stderr

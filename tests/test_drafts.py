@@ -8,16 +8,9 @@ import csv
 import io
 
 import pytest
-
-from bioplan.namespaces import sparql_prologue
+from sparql_helpers import select
 
 STATUS = {"vi": ("Dự thảo", "Đã ban hành"), "en": ("Draft", "Issued")}
-
-
-def select(store, sparql: str) -> list[dict[str, str]]:
-    results = store.query(sparql_prologue() + sparql)
-    names = [v.value for v in results.variables]
-    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in results]
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,9 @@ import time
 import pyoxigraph as ox
 import pytest
 
+from bioplan.engine.embedded import EmbeddedEngine
+from bioplan.engine.errors import QueryTimeout
 from bioplan.engine.evaluation import QueryJob
-from bioplan.engine.process import EmbeddedEngine, QueryTimeout
 from bioplan.store.embedded import OxigraphStore
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"

@@ -12,12 +12,8 @@ from urllib.parse import quote
 import html5rdf
 import httpx
 import pytest
-from api_server import running_server
 
 from bioplan import layout
-from bioplan.loading.loader import load
-from bioplan.settings import Settings
-from bioplan.store.embedded import OxigraphStore
 
 EXAMPLES = "https://w3id.org/vn-bioplan/graph/examples"
 PREFIXES = """
@@ -35,21 +31,10 @@ BANNER = 'class="example-data"'
 
 
 @pytest.fixture(scope="module")
-def demo_store_dir(tmp_path_factory):
+def demo_store(examples_store):
     """The bundled data and the example reports, through the real loader (which validates them
-    together: a non-conforming example file raises here)."""
-    path = tmp_path_factory.mktemp("demo-store")
-    store = OxigraphStore(path)
-    load(store, layout.bundled_files() + layout.example_files())
-    store.close()
-    return path
-
-
-@pytest.fixture(scope="module")
-def demo_store(demo_store_dir):
-    opened = OxigraphStore(demo_store_dir)
-    yield opened
-    opened.close()
+    together: a non-conforming example file raises here): the session's, tests/conftest.py."""
+    return examples_store
 
 
 def select(store, query: str) -> list[dict[str, str]]:
@@ -235,9 +220,9 @@ def test_load_examples_adds_the_graph_and_a_plain_load_keeps_or_makes_a_store_of
 
 
 @pytest.fixture(scope="module")
-def demo_url(demo_store_dir, demo_store):
-    with running_server(Settings(store=str(demo_store_dir)), demo_store) as url:
-        yield url
+def demo_url(examples_url):
+    """The real app over the demo store (the session's server: it only reads)."""
+    return examples_url
 
 
 def doc_path(iri: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import httpx
 import pyoxigraph as ox
 import pytest
-from api_server import free_port, running_server
+from api_server import running_server
 
 from bioplan.settings import Settings
 from bioplan.sparql import outbound
@@ -63,7 +63,7 @@ class _Answer(socketserver.StreamRequestHandler):
 
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
-    server = Listener(free_port())
+    server = Listener(0)  # bound here to a port of its own: listener.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -125,10 +125,11 @@ def reaches(listener: Listener, text: str, update: bool) -> bool:
 
 
 @pytest.fixture(scope="module")
-def guarded(store, store_dir) -> Iterator[str]:
-    """The real app with no allowlist."""
-    with running_server(Settings(store=str(store_dir), admin_token=ADMIN), store) as url:
-        yield url
+def guarded(api_settings, api_url) -> str:
+    """The real app with no allowlist: the session's server over the bundled data (tests/conftest.py)."""
+    assert api_settings.service_allowlist == ()
+    assert api_settings.admin_token is not None and api_settings.admin_token.get_secret_value() == ADMIN
+    return api_url
 
 
 def test_every_spelling_is_a_real_attack(listener):

@@ -13,18 +13,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from sparql_helpers import select
 
 from bioplan import layout
-from bioplan.namespaces import sparql_prologue
 from bioplan.text import nfc
 
 OPENS = re.compile(r"(?:^|[.;:]\s+)(?P<word>Hằng năm|Hàng năm|Thường xuyên)\b")
-
-
-def select(store, sparql: str) -> list[dict[str, str]]:
-    results = store.query(sparql_prologue() + sparql)
-    names = [v.value for v in results.variables]
-    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in results]
 
 
 @pytest.fixture(scope="module")

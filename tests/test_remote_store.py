@@ -19,7 +19,8 @@ from bioplan.engine.query import QueryError, execute, parse_position
 from bioplan.namespaces import graph_iri
 from bioplan.queries.stored import all_queries
 from bioplan.settings import Settings
-from bioplan.store.embedded import OxigraphStore, open_store
+from bioplan.store.embedded import OxigraphStore
+from bioplan.store.factory import open_store
 from bioplan.store.remote import RemoteStore, RemoteStoreError, UnionConvention, derived_urls
 
 EX = "http://example.org/"

@@ -24,7 +24,8 @@ from bioplan.namespaces import graph_iri, sparql_prologue
 from bioplan.settings import Settings
 from bioplan.store.embedded import OxigraphStore
 from bioplan.writes.auth import Principal, TokenFile
-from bioplan.writes.reports import IndicatorEntry, ReportService, Submission, TaskEntry
+from bioplan.writes.report_model import IndicatorEntry, Submission, TaskEntry
+from bioplan.writes.reports import ReportService
 from bioplan.writes.service import InvalidWrite, WriteService
 
 ADMIN = "admin-token-for-report-tests"

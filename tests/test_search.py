@@ -20,7 +20,10 @@ from api_server import running_server
 from bioplan import layout
 from bioplan.loading.loader import load
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
-from bioplan.search.index import KINDS, SearchIndex, fold_with_origin, match_expression
+from bioplan.search.folding import fold_with_origin
+from bioplan.search.index import SearchIndex
+from bioplan.search.kinds import KINDS
+from bioplan.search.query import match_expression
 from bioplan.settings import Settings
 from bioplan.store.embedded import OxigraphStore
 from bioplan.text import fold
@@ -506,7 +509,6 @@ def test_html_is_escaped(http):
         ({"q": "y tế", "page": "100000"}, "bad-request"),
         ({"q": "y tế", "kind": "bogus"}, "unknown-kind"),
         ({"q": "y tế", "province": "atlantis"}, "unknown-province"),
-        ({"q": "y tế", "format": "xml"}, "bad-format"),
         ({"q": "x" * 501}, "bad-request"),
     ],
 )
@@ -515,6 +517,13 @@ def test_bad_parameters_are_400_with_the_error_body(http, params, code):
     assert response.status_code == 400
     error = response.json()["error"]
     assert (error["status"], error["code"]) == (400, code)
+
+
+def test_a_format_not_offered_is_406_as_on_every_page(http):
+    response = http.get("/search", params={"q": "y tế", "format": "xml"})
+    assert response.status_code == 406
+    error = response.json()["error"]
+    assert (error["status"], error["code"]) == (406, "not-acceptable")
 
 
 # ---------------------------------------------------------------------------------------------

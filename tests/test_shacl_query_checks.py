@@ -16,7 +16,7 @@ PREFIXES = {"ex": "http://example.org/", "rdfs": "http://www.w3.org/2000/01/rdf-
 @pytest.fixture
 def parses(monkeypatch, tmp_path) -> list[str]:
     """The texts rdflib is asked to parse, with the remembered passes kept in a fresh folder."""
-    monkeypatch.setattr(user_sparql, "PASSED_CHECKS_DIR", tmp_path / "checks")
+    monkeypatch.setattr(user_sparql, "passed_checks_dir", lambda: tmp_path / "checks")
     seen: list[str] = []
     parse = user_sparql.parseQuery
 

@@ -1,8 +1,11 @@
 """The SPARQL validator (bioplan.validation.shacl) against pyshacl and against the W3C SHACL test suite.
 
 Differential: for the bundled data and for every broken variant of tests/shape_variants.py, the fast
-validator reports the same results as pyshacl (bioplan.validation.reference). Where the two differ by design, the
-difference is named here and nowhere else:
+validator reports the same results as pyshacl (bioplan.validation.reference). pyshacl's reports are stored in
+tests/shacl_references/ and written by `make shacl-references`; a stored report is compared only while it is
+current (the shapes, the data, the variant, the reference code and the pyshacl version it was made from are
+hashed: tests/shacl_cases.py), and test_stored_pyshacl_reports_are_current fails, naming that command,
+when one is not. Where the two differ by design, the difference is named here and nowhere else:
 
 - pyshacl leaves sh:value out of the results of ASK-based constraint components on property shapes
   (a DASH test-suite habit, see shapes/prefixes.ttl); SHACL 6.3 gives them the value node, and so do we.
@@ -25,11 +28,25 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+import shacl_cases
 from rdflib.namespace import RDF, SH, XSD
-from shape_variants import BASE_TTL, VIOLATIONS, WARNINGS, Variant
+from shacl_cases import (
+    BROKEN_PROVINCE,
+    CASES,
+    COMMAND,
+    PROVINCES,
+    broken_province_files,
+    bundled_files,
+    province_case,
+    province_files,
+    stale_cases,
+    stored_report,
+    variant_case,
+    variant_graph,
+)
+from shape_variants import VIOLATIONS, WARNINGS, Variant
 
 from bioplan import layout
-from bioplan.loading.rdfio import read_all, to_rdflib_graph
 from bioplan.validation import reference as validation
 from bioplan.validation import shacl
 from bioplan.validation.shacl.paths import sparql_path
@@ -38,7 +55,6 @@ from bioplan.validation.shacl.run import run
 W3C = layout.PROJECT_ROOT.parent / "shared" / "testsuites" / "shacl-w3c"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
-PROVINCES = sorted(p.name for p in (layout.DATA_DIR / "provinces").iterdir() if p.is_dir())
 
 # Variant id -> results only pyshacl reports, as (shape local name, path) pairs, and why.
 KNOWN_DIFFERENCES = {
@@ -103,25 +119,29 @@ def assert_same(fast: validation.ValidationReport, reference: validation.Validat
         assert fast.conforms == reference.conforms
 
 
+def test_stored_pyshacl_reports_are_current():
+    """Every case has a stored pyshacl report made from the inputs it has now, and nothing else is stored."""
+    stale = stale_cases()
+    assert stale == {}, f"pyshacl's stored reports are out of date: run `{COMMAND}`"
+
+
 @pytest.mark.parametrize("province", PROVINCES)
 def test_province_with_context_as_pyshacl(province):
-    files = read_all(layout.expand([layout.DATA_DIR / "provinces" / province]))
-    assert_same(shacl.validate(files), validation.validate(files))
+    files = province_files(province)
+    assert_same(shacl.validate(files), stored_report(province_case(province)))
 
 
 def test_all_bundled_files_as_pyshacl():
-    files = read_all(layout.bundled_files())
+    files = bundled_files()
     fast = shacl.validate(files)
     assert fast.conforms and fast.violations == []
-    assert_same(fast, validation.validate(files))
+    assert_same(fast, stored_report(CASES["bundled"]))
 
 
 def test_report_fields_match_pyshacl_for_a_broken_province_file():
     """Source file and place in the source come out as pyshacl's path does, field for field."""
-    files = read_all(layout.expand([layout.DATA_DIR / "provinces" / PROVINCES[0]]))
-    is_item_of = ox.NamedNode("https://w3id.org/vn-bioplan/def/bioplan#isItemOf")
-    broken = [type(f)(f.file, [q for q in f.quads if q.predicate != is_item_of]) for f in files]
-    fast, reference = shacl.validate(broken), validation.validate(broken)
+    broken = broken_province_files()
+    fast, reference = shacl.validate(broken), stored_report(CASES[f"broken-province-{BROKEN_PROVINCE}"])
     assert not fast.conforms
     assert any(v.source_file and v.section_path for v in fast.violations)
     assert _fields(fast) == _fields(reference)
@@ -144,27 +164,21 @@ def _fields(report: validation.ValidationReport) -> list[tuple]:
 @pytest.fixture(scope="module")
 def base_graph() -> rdflib.Graph:
     """As tests/test_shapes.py builds it: the ontology files read as the loader reads them, plus BASE_TTL."""
-    graph = rdflib.Graph()
-    for read_file in read_all(layout.ontology_files()):
-        to_rdflib_graph(read_file.quads, graph)
-    graph.parse(data=BASE_TTL, format="turtle")
-    return graph
+    return shacl_cases.base_graph()
 
 
 def test_base_graph_as_pyshacl(base_graph):
     fast = shacl.validate_graph(base_graph)
     assert fast.conforms and fast.violations == []
-    assert_same(fast, validation.validate_graph(base_graph))
+    assert_same(fast, stored_report(CASES["base"]))
 
 
 @pytest.mark.parametrize("variant", [*VIOLATIONS, *WARNINGS], ids=lambda v: v.id)
 def test_variant_as_pyshacl(base_graph, variant: Variant):
-    graph = rdflib.Graph()
-    graph += base_graph
-    graph.update(variant.sparql)
+    graph = variant_graph(base_graph, variant)
     fast = shacl.validate_graph(graph)
     assert any(v.shape in _names(variant) for v in fast.violations), f"{variant.shape} reported nothing"
-    assert_same(fast, validation.validate_graph(graph), KNOWN_DIFFERENCES.get(variant.id, ()))
+    assert_same(fast, stored_report(variant_case(variant)), KNOWN_DIFFERENCES.get(variant.id, ()))
 
 
 def _names(variant: Variant) -> set[str]:

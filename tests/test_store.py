@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from bioplan.store.embedded import OxigraphStore, RdfDocument
+from bioplan.store.embedded import OxigraphStore
+from bioplan.store.interface import RdfDocument
 
 G1, G2 = "http://example.org/g1", "http://example.org/g2"
 

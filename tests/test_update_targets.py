@@ -1,4 +1,4 @@
-"""The graphs a SPARQL Update can write, read from its text (bioplan/update_targets.py), and the
+"""The graphs a SPARQL Update can write, read from its text (bioplan/sparql/update_targets.py), and the
 write service's use of them: what the text names is what is checked and committed; an update
 whose text does not bound its graphs is compared graph by graph; the scratch copy goes away."""
 

@@ -16,7 +16,7 @@ from datetime import date
 
 import httpx
 import pytest
-from api_server import free_port, serving
+from api_server import serving
 
 from bioplan import layout
 from bioplan.loading.loader import load
@@ -48,7 +48,7 @@ class _Turtle(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def document_url() -> Iterator[str]:
     """An allowlisted document a LOAD may fetch: a triple about a Quảng Ngãi item."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Turtle)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Turtle)  # a port of its own: server_address
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/tampered.ttl"
     server.shutdown()

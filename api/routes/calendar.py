@@ -12,12 +12,16 @@ from starlette.responses import JSONResponse, Response
 from api.errors import ApiError
 from api.pages import reader_language, url_with
 from api.routing import route
+from bioplan import formats
+from bioplan.formats.negotiation import Offers, negotiate
 from bioplan.linked_data.site_links import href
 from bioplan.monitoring import ical
 from bioplan.monitoring.calendar import Deadline, deadlines
 
 router = APIRouter()
 MAX_YEARS = 10
+HTML, JSON = formats.by_name("html"), formats.by_name("data")
+CALENDAR_OFFERS = Offers((HTML, JSON))  # the page, or its deadlines as plain JSON
 
 
 def _years(year: int | None, years: int) -> range:
@@ -56,14 +60,14 @@ async def calendar_page(
     years: int = YEARS,
     province: str | None = PROVINCE,
     agency: str | None = AGENCY,
-    format: str | None = Query(None, pattern="^(html|json)$"),
+    format: str | None = Query(None, description="html or json, overriding Accept."),
 ) -> Response:
+    fmt = negotiate(request.headers.get("accept"), CALENDAR_OFFERS, format_param=format)
     found = await _deadlines(request, year, years, province, agency)
     today = date.today()
     # A status drawn from the example reports is not official: the page carries the banner.
     example_data = any(d.example_data for d in found)
-    accept = request.headers.get("accept", "")
-    if format == "json" or (format is None and "application/json" in accept and "text/html" not in accept):
+    if fmt is JSON:
         return JSONResponse(
             {
                 "today": today.isoformat(),

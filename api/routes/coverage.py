@@ -13,7 +13,8 @@ from api.pages import reader_language
 from api.routing import route
 from api.tables import add_table_routes, split_suffix, table_format, table_response
 from bioplan.linked_data.site_links import document_iri
-from bioplan.views.coverage import coverage_index, coverage_matrix, index_table
+from bioplan.views.coverage import coverage_matrix
+from bioplan.views.coverage_index import coverage_index, index_table
 
 router = APIRouter()
 INDEX = "/coverage"

@@ -8,6 +8,7 @@ A plan key is the plan's IRI after `<base>id/doc/` (lang-son/ubnd/kh/2025/de-an-
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -20,8 +21,10 @@ from api.tables import add_table_routes, split_suffix, table_format, table_respo
 from bioplan.linked_data.site_links import document_iri
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.views.common import iri_ref
-from bioplan.views.dashboard import BadYear, dashboard, dashboard_index
-from bioplan.views.targets import target_tracking, unit_name
+from bioplan.views.dashboard import dashboard
+from bioplan.views.dashboard_index import dashboard_index
+from bioplan.views.tables import IndexTable
+from bioplan.views.target_tracking import target_tracking, unit_name
 
 router = APIRouter()
 DASHBOARD, TARGETS = "/dashboard", "/targets"
@@ -33,11 +36,20 @@ KEY_DESCRIPTION = (
 )
 
 
+class PlanView(Protocol):
+    """What a plan's page needs of its view (a Dashboard, a TargetTracking)."""
+
+    def as_json(self, lang: str) -> dict: ...
+
+
+V = TypeVar("V", bound=PlanView)
+
+
 def _bases(request: Request) -> tuple[str, ...]:
     return tuple(dict.fromkeys((request.app.state.services.settings.base_iri, CANONICAL_BASE)))
 
 
-async def _view(request: Request, key: str, build: Callable, *args):
+async def _view(request: Request, key: str, build: Callable[..., V | None], *args: object) -> V:
     """``build(store, iri, key, lang, *args)`` for the plan the key names under the service's base
     (or the canonical one); 404 when neither names a plan, 400 for a year outside its period."""
     store, lang = request.app.state.services.store, reader_language(request)
@@ -47,10 +59,7 @@ async def _view(request: Request, key: str, build: Callable, *args):
             iri_ref(iri)
         except ValueError:
             break  # a key that cannot be part of an IRI names nothing
-        try:
-            view = await run_in_threadpool(build, store, iri, key, lang, *args)
-        except BadYear as error:
-            raise ApiError(400, "bad-request", str(error)) from error
+        view = await run_in_threadpool(build, store, iri, key, lang, *args)  # BadYear: api/errors.py
         if view is not None:
             return view
     raise ApiError(404, "not-found", f"no plan at {candidates[0]}", details={"iri": candidates[0]})
@@ -60,11 +69,11 @@ async def _plan_page(
     request: Request,
     root: str,
     key: str,
-    build: Callable,
-    *args,
-    table: Callable,
+    build: Callable[..., V | None],
+    *args: object,
+    table: Callable[[V], IndexTable],
     template: str,
-    context: Callable[[object], dict],
+    context: Callable[[V], dict],
 ) -> Response:
     """The page ``root``/<key> of a plan: the view ``build`` makes of it, as JSON, as CSV (the
     rows of ``table(view)``) or ``template`` rendered with ``context(view)``."""

@@ -19,17 +19,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.errors import ApiError
-from api.protocol import check_nesting, decode_utf8, parse_params
+from api.protocol import absolute_iri, check_nesting, decode_utf8, parse_params
 from api.routing import route
-from api.write_errors import WRITE_ERRORS, write_error_response
 from bioplan import formats
+from bioplan.formats.negotiation import Offers, negotiate
 from bioplan.namespaces import PREFIXES
 from bioplan.text import nfc
-from bioplan.writes.service import GraphNotFound, etag_matches
+from bioplan.writes.service import etag_matches
 
 router = APIRouter()
 
 BODY_KINDS = {formats.GRAPH, formats.DATASET}
+READ_OFFERS = Offers(formats.of_kinds(formats.GRAPH, formats.DATASET))  # Turtle by default
 
 
 def target_graph(request: Request) -> str | None:
@@ -45,11 +46,7 @@ def target_graph(request: Request) -> str | None:
     if not graphs:
         raise ApiError(400, "bad-request", "name a graph: /graphs?graph=<IRI> or /graphs?default")
     iri = nfc(graphs[0])
-    try:
-        ox.NamedNode(iri)
-    except ValueError as error:
-        raise ApiError(400, "bad-request", f"the graph must be an absolute IRI, not {iri!r}") from error
-    return iri
+    return absolute_iri(iri, f"the graph must be an absolute IRI, not {iri!r}")
 
 
 def graph_location(graph: str) -> str:
@@ -57,28 +54,19 @@ def graph_location(graph: str) -> str:
 
 
 def serialise(triples: list[ox.Triple], graph: str | None, fmt: formats.Format) -> bytes:
+    prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
     if fmt.kind == formats.DATASET:
         name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        items = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-    else:
-        items = triples
-    prefixes = PREFIXES if fmt.name in ("turtle", "trig") else None
-    return ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+        return formats.serialize_rdf(quads, fmt, prefixes)
+    return formats.serialize_rdf(triples, fmt, prefixes)
 
 
 @route(router, "/graphs", ["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
 async def read_graph(request: Request) -> Response:
     services = request.app.state.services
     graph = target_graph(request)
-    try:
-        fmt = formats.negotiate(
-            request.headers.get("accept"),
-            {formats.GRAPH},
-            formats.by_name("turtle"),
-            request.query_params.get("format"),
-        )
-    except formats.NotAcceptable as error:
-        raise ApiError(406, "not-acceptable", str(error)) from error
+    fmt = negotiate(request.headers.get("accept"), READ_OFFERS, format_param=request.query_params.get("format"))
     content = await run_in_threadpool(services.writes.read_graph, graph)
     if content is None:
         raise ApiError(404, "not-found", f"the graph <{graph}> holds no triples")
@@ -123,23 +111,16 @@ async def read_body(request: Request, graph: str | None, base_iri: str) -> list[
 async def write_graph(request: Request) -> Response:
     services = request.app.state.services
     writes = services.writes
-    try:
-        principal = writes.authorize(request.headers.get("authorization"))
-    except WRITE_ERRORS as error:
-        return write_error_response(request, error)
+    # Refusals (Unauthenticated, Forbidden, PreconditionFailed, InvalidWrite, GraphNotFound): api/errors.py
+    principal = writes.authorize(request.headers.get("authorization"))
     graph = target_graph(request)
     conditions = {"if_match": request.headers.get("if-match"), "if_none_match": request.headers.get("if-none-match")}
-    try:
-        if request.method == "DELETE":
-            result = await run_in_threadpool(writes.delete_graph, principal, graph, **conditions)
-        else:
-            quads = await read_body(request, graph, services.settings.base_iri)
-            write = writes.put_graph if request.method == "PUT" else writes.post_graph
-            result = await run_in_threadpool(write, principal, graph, quads, **conditions)
-    except WRITE_ERRORS as error:
-        return write_error_response(request, error)
-    except GraphNotFound as error:
-        raise ApiError(404, "not-found", str(error)) from error
+    if request.method == "DELETE":
+        result = await run_in_threadpool(writes.delete_graph, principal, graph, **conditions)
+    else:
+        quads = await read_body(request, graph, services.settings.base_iri)
+        write = writes.put_graph if request.method == "PUT" else writes.post_graph
+        result = await run_in_threadpool(write, principal, graph, quads, **conditions)
     headers = {}
     etag = result.etags.get(graph) if graph is not None else None
     if etag is not None:

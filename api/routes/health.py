@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 from api.errors import ApiError
 from api.routing import route
 from bioplan import metrics
-from bioplan.store.embedded import OxigraphStore
 
 router = APIRouter()
 
@@ -28,8 +27,7 @@ async def health(request: Request) -> Response:
         problem = f"the store did not answer within {limit:g} s"
     if problem is not None:
         raise ApiError(503, "unavailable", problem, headers={"Retry-After": "5"})
-    store = "embedded" if isinstance(services.store, OxigraphStore) else "remote"
-    return JSONResponse({"status": "ok", "store": store}, headers={"Cache-Control": "no-store"})
+    return JSONResponse({"status": "ok", "store": services.store.kind}, headers={"Cache-Control": "no-store"})
 
 
 @route(router, "/metrics", ["GET"], summary="Request counts and times, cache and writes (Prometheus text)")

@@ -19,7 +19,6 @@ import json
 from datetime import date
 from urllib.parse import quote, urlencode
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -28,21 +27,24 @@ from api.errors import ApiError
 from api.pages import reader_language
 from api.resource_views import special_view
 from bioplan import formats
+from bioplan.formats.negotiation import Offers, negotiate, split_suffix
 from bioplan.labels import pick
 from bioplan.layout import EXAMPLES_GRAPH
-from bioplan.linked_data.describe import Description, compact_iri, describe, exists
+from bioplan.linked_data.describe import describe, exists
+from bioplan.linked_data.description import Description, compact_iri
 from bioplan.linked_data.jsonld import jsonld_context, jsonld_document
 from bioplan.linked_data.site_links import href, local_path
 from bioplan.monitoring.succession import current_leads
 from bioplan.namespaces import PREFIXES
+from bioplan.store.interface import Store
 from bioplan.views.common import Labels, Link
 
 router = APIRouter()
 
-DOCUMENT_KINDS = {formats.PAGE, formats.GRAPH}
 HTML = formats.by_name("html")
 # Every format a document comes in, the page first (the default for */* and for browsers).
-DOCUMENT_FORMATS = (HTML, *(f for f in formats.FORMATS if f.kind in (formats.GRAPH, formats.DATASET)))
+DOCUMENT_OFFERS = Offers((HTML, *formats.of_kinds(formats.GRAPH, formats.DATASET)))
+DOCUMENT_FORMATS = DOCUMENT_OFFERS.formats
 FORMAT_LABELS = {"html": "HTML", "turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples"}
 FORMAT_LABELS |= {"rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}
 ONTOLOGY_PATH = "bioplan"  # /def/bioplan: the ontology, served by its own route
@@ -58,7 +60,7 @@ def resource_iri(base: str, document_path: str) -> str:
 
 def is_ontology(document_path: str) -> bool:
     """Whether the path names the ontology (or one of its formats or versions): not ours to serve."""
-    split = formats.split_suffix(document_path, DOCUMENT_KINDS)
+    split = split_suffix(document_path, DOCUMENT_OFFERS)
     stem = split[0] if split else document_path
     return stem == VOCABULARY_SPACE + ONTOLOGY_PATH or stem.startswith(f"{VOCABULARY_SPACE}{ONTOLOGY_PATH}/")
 
@@ -71,9 +73,9 @@ def _query_suffix(request: Request) -> str:
     return f"?{request.url.query}" if request.url.query else ""
 
 
-def _known(store, base: str, path: str) -> bool:
+def _known(store: Store, base: str, path: str) -> bool:
     """Whether ``path``, or ``path`` without a format suffix, names a known resource."""
-    split = formats.split_suffix(path, DOCUMENT_KINDS)
+    split = split_suffix(path, DOCUMENT_OFFERS)
     return exists(store, resource_iri(base, path)) or (
         split is not None and exists(store, resource_iri(base, split[0]))
     )
@@ -140,10 +142,7 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_
     described, stem, suffix_format = await run_in_threadpool(_describe_path, services.store, base, path, page)
     if described is None:
         raise _not_found(resource_iri(base, path))
-    try:
-        fmt = suffix_format or formats.negotiate(request.headers.get("accept"), DOCUMENT_KINDS, HTML)
-    except formats.NotAcceptable as error:
-        raise ApiError(406, "not-acceptable", str(error), headers=_headers(request, stem, None, described)) from error
+    fmt = suffix_format or negotiate(request.headers.get("accept"), DOCUMENT_OFFERS)
     headers = _headers(request, stem, fmt, described)
     if fmt is HTML:
         if request.query_params.get("view") != "statements":
@@ -166,12 +165,14 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_
     return Response(body, media_type=fmt.content_type(), headers=headers)
 
 
-def _describe_path(store, base: str, path: str, page: int) -> tuple[Description | None, str, formats.Format | None]:
+def _describe_path(
+    store: Store, base: str, path: str, page: int
+) -> tuple[Description | None, str, formats.Format | None]:
     """The description a document path asks for, the path without its suffix, and the suffix's format."""
     described = describe(store, resource_iri(base, path), page=page)
     if described is not None:
         return described, path, None
-    split = formats.split_suffix(path, DOCUMENT_KINDS)
+    split = split_suffix(path, DOCUMENT_OFFERS)
     if split is None:
         return None, path, None
     stem, fmt = split
@@ -206,17 +207,17 @@ def _headers(
     return headers
 
 
-def _serialise(store, described: Description, fmt: formats.Format) -> bytes:
+def _serialise(store: Store, described: Description, fmt: formats.Format) -> bytes:
     if fmt.name == "jsonld":
         document = jsonld_document(described, jsonld_context(store))
         return json.dumps(document, ensure_ascii=False, indent=2).encode()
     if fmt.kind == formats.DATASET:
-        return ox.serialize(described.ordered_quads(), format=fmt.oxigraph, prefixes=TURTLE_PREFIXES)
+        return formats.serialize_rdf(described.ordered_quads(), fmt, TURTLE_PREFIXES)
     prefixes = TURTLE_PREFIXES if fmt.name in ("turtle", "rdfxml") else None
-    return ox.serialize(described.triples(), format=fmt.oxigraph, prefixes=prefixes)
+    return formats.serialize_rdf(described.triples(), fmt, prefixes)
 
 
-def _lead_now(store, iri: str, lang: str) -> list[tuple[Link, list[Link]]]:
+def _lead_now(store: Store, iri: str, lang: str) -> list[tuple[Link, list[Link]]]:
     """An item's lead agencies that the reorganisation has replaced, with who leads now."""
     changed = current_leads(store, iri, date.today())
     labels = Labels(store, {a for a, now in changed} | {s for _, now in changed for s in now}, lang)

@@ -1,96 +1,32 @@
-"""GET /search: the full-text index (bioplan.search.index) as an HTML page, JSON and CSV.
+"""GET /search: the full-text index as an HTML page, JSON and CSV (bioplan.search.page).
 
     /search?q=xu ly chat thai y te&province=lang-son&kind=task&page=2
 
 The format: the suffix (/search.json, /search.csv), else ?format=html|json|csv, else the Accept
-header (text/html, application/json, text/csv; HTML when none is preferred). Every format carries
-the same results. An empty query answers the form (HTML) or no results (JSON, CSV); a bad
-parameter answers 400 with the one error body.
+header (HTML by default), as on every page (bioplan.formats.negotiation). Every format carries
+the same results. An empty query answers the form (HTML) or no results (JSON, CSV).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.errors import ApiError
 from api.pages import reader_language
-from api.protocol import accept_quality
 from api.routing import route
-from bioplan.formats.csv_export import csv_text
-from bioplan.labels import local_name, pick
-from bioplan.linked_data.site_links import href
-from bioplan.namespaces import CANONICAL_BASE
-from bioplan.search.index import KIND_BY_KEY, KINDS, Hit, SearchIndex, SearchResults
-from bioplan.text import fold
+from bioplan import formats
+from bioplan.formats.negotiation import Offers, negotiate
+from bioplan.search.kinds import KINDS
+from bioplan.search.page import EXAMPLES, MAX_PAGE, MAX_QUERY_CHARS, SearchPage, search_page
 
 router = APIRouter()
 
-PAGE_SIZE = 20
-MAX_PAGE = 500
-MAX_QUERY_CHARS = 500
-MEDIA_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
-EXAMPLES = ("xu ly chat thai y te", "Sở KH&CN", "chế phẩm sinh học", "medical waste")
-
-
-def _format(request: Request, format_param: str | None) -> str:
-    path = request.url.path
-    for name in ("json", "csv"):
-        if path.endswith(f".{name}"):
-            return name
-    if format_param:
-        name = format_param.strip().lower()
-        if name not in MEDIA_TYPES:
-            raise ApiError(400, "bad-format", f"format must be one of {', '.join(MEDIA_TYPES)}, not {format_param!r}")
-        return name
-    accept = request.headers.get("accept", "")
-    qualities = {name: accept_quality(accept, lambda m, t=media: m == t) for name, media in MEDIA_TYPES.items()}
-    best = max(qualities, key=lambda name: (qualities[name], name == "html"))
-    return best if qualities[best] > 0 else "html"
-
-
-def _province_labels(index: SearchIndex, slugs, lang: str) -> dict[str, str]:
-    return {slug: pick(index.labels_of(f"{CANONICAL_BASE}id/area/{slug}"), lang) or slug for slug in slugs if slug}
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One result as every format shows it."""
-
-    hit: Hit
-    title: str
-    url: str
-    kind_label: str
-    province_label: str | None
-
-    def segments(self) -> list[tuple[str, bool]]:
-        """The passage cut at its highlights: (text, highlighted) pairs, for <mark> in HTML."""
-        pieces, position = [], 0
-        for start, end in self.hit.highlights:
-            pieces += [(self.hit.passage[position:start], False), (self.hit.passage[start:end], True)]
-            position = end
-        return [*pieces, (self.hit.passage[position:], False)]
-
-    def as_json(self) -> dict:
-        hit = self.hit
-        return {
-            "iri": hit.iri,
-            "url": self.url,
-            "kind": hit.kind,
-            "kind_label": self.kind_label,
-            "province": hit.province,
-            "title": self.title,
-            "labels": {lang: text for lang, text in reversed(hit.labels) if lang},
-            "passage": hit.passage,
-            "highlights": [list(span) for span in hit.highlights],
-            "field": hit.field,
-            "score": round(-hit.score, 4),
-        }
+HTML, JSON, CSV = formats.by_name("html"), formats.by_name("data"), formats.by_name("csv")
+SEARCH_OFFERS = Offers((HTML, JSON, CSV))
 
 
 @route(router, "/search", ["GET", "HEAD"], summary="Full-text search (HTML, JSON or CSV)")
@@ -104,98 +40,36 @@ async def search(
     page: int = Query(1, ge=1, le=MAX_PAGE),
     format: str | None = Query(None, description="html, json or csv (else the suffix or the Accept header)"),
 ) -> Response:
-    output = _format(request, format)
+    suffix = None if request.url.path.endswith("/search") else request.url.path.rpartition(".")[2]  # .json, .csv
+    fmt = negotiate(request.headers.get("accept"), SEARCH_OFFERS, suffix, format)
     lang = reader_language(request)
-    services = request.app.state.services
-    index: SearchIndex = services.search
-    province, kind, q = (province or None), (kind or None), q.strip()
-    if kind is not None and kind not in KIND_BY_KEY:
-        raise ApiError(400, "unknown-kind", f"kind must be one of {', '.join(KIND_BY_KEY)}, not {kind!r}")
-    kinds_overall, provinces_overall = await run_in_threadpool(index.overview)
-    if province is not None and province not in provinces_overall:
-        known = ", ".join(sorted(p for p in provinces_overall if p))
-        raise ApiError(400, "unknown-province", f"province must be one of {known}, not {province!r}")
-
-    offset = (page - 1) * PAGE_SIZE
-    results: SearchResults = await run_in_threadpool(
-        lambda: index.search(q, province=province, kind=kind, limit=PAGE_SIZE, offset=offset)
+    index = request.app.state.services.search
+    found: SearchPage = await run_in_threadpool(search_page, index, q, province, kind, page, lang)
+    alternates = {f.extension: _url_for(request, f) for f in SEARCH_OFFERS.formats}
+    links = ", ".join(
+        f'<{alternates[f.extension]}>; rel="alternate"; type="{f.media_type}"' for f in SEARCH_OFFERS.formats
     )
-    province_labels = await run_in_threadpool(
-        _province_labels, index, {*provinces_overall, *(h.province for h in results.hits)}, lang
-    )
-    shown = [
-        Shown(
-            hit,
-            pick(hit.labels, lang) or local_name(hit.iri),
-            href(hit.iri, lang=lang),
-            KIND_BY_KEY[hit.kind].vi if lang == "vi" else KIND_BY_KEY[hit.kind].en,
-            province_labels.get(hit.province) if hit.province else None,
-        )
-        for hit in results.hits
-    ]
-    pages = _pagination(request, page, results.total)
-    alternates = {name: _url_for(request, name) for name in MEDIA_TYPES}
-    headers = {
-        "Vary": "Accept, Accept-Language",
-        "Link": ", ".join(f'<{url}>; rel="alternate"; type="{MEDIA_TYPES[name]}"' for name, url in alternates.items()),
-    }
-
-    if output == "json":
-        body = {
-            "query": q,
-            "province": province,
-            "kind": kind,
-            "page": page,
-            "page_size": PAGE_SIZE,
-            "total": results.total,
-            "results": [s.as_json() for s in shown],
-            "facets": {
-                "kind": [
-                    {"value": key, "label": KIND_BY_KEY[key].vi if lang == "vi" else KIND_BY_KEY[key].en, "count": n}
-                    for key, n in _by_kind_order(results.kinds)
-                ],
-                "province": [
-                    {"value": slug, "label": province_labels.get(slug, slug), "count": n}
-                    for slug, n in sorted(results.provinces.items(), key=lambda item: str(item[0]))
-                    if slug
-                ],
-            },
-            "previous": pages["previous"],
-            "next": pages["next"],
-        }
-        return Response(json.dumps(body, ensure_ascii=False), media_type="application/json", headers=headers)
-    if output == "csv":
-        return Response(_csv(shown), media_type="text/csv; charset=utf-8", headers=headers)
-
-    kind_counts = results.kinds if q else kinds_overall
-    province_counts = results.provinces if q else provinces_overall
+    headers = {"Vary": "Accept, Accept-Language", "Link": links}
+    previous, following = (_page_url(request, number) for number in (found.previous_page, found.next_page))
+    if fmt is JSON:
+        body = json.dumps(found.as_json(previous, following), ensure_ascii=False)
+        return Response(body, media_type=JSON.media_type, headers=headers)
+    if fmt is CSV:
+        return Response(found.as_csv(), media_type=CSV.content_type(), headers=headers)
     context = {
-        "q": q,
-        "province": province,
-        "kind": kind,
-        "results": results,
-        "shown": shown,
-        "offset": offset,
-        "kind_options": [
-            (key, KIND_BY_KEY[key].vi if lang == "vi" else KIND_BY_KEY[key].en, kind_counts.get(key, 0))
-            for key, _ in _by_kind_order({**({kind: 0} if kind else {}), **kind_counts})
-        ],
-        "province_options": sorted(
-            (
-                (slug, province_labels.get(slug, slug), province_counts.get(slug, 0))
-                for slug in {*(s for s in province_counts if s), *([province] if province else [])}
-            ),
-            key=lambda option: fold(option[1]),  # "Bắc Giang" before "Bình Thuận"
-        ),
-        "pages": pages,
+        "q": found.q,
+        "province": found.province,
+        "kind": found.kind,
+        "results": found.results,
+        "shown": found.shown,
+        "offset": found.offset,
+        "kind_options": found.kind_options(),
+        "province_options": found.province_options(),
+        "pages": {"previous": previous, "next": following, "last": str(found.last_page)},
         "alternates": alternates,
         "examples": [(example, _url_with(request, {"q": example, "page": None})) for example in EXAMPLES],
     }
-    return services.pages.render(request, "search.html", context, headers={"Link": headers["Link"]})
-
-
-def _by_kind_order(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(k.key, counts[k.key]) for k in KINDS if k.key in counts]
+    return request.app.state.services.pages.render(request, "search.html", context, headers={"Link": links})
 
 
 def _url_with(request: Request, changes: dict[str, str | None], path: str = "/search") -> str:
@@ -208,23 +82,12 @@ def _url_with(request: Request, changes: dict[str, str | None], path: str = "/se
     return path + (f"?{urlencode(params)}" if params else "")
 
 
-def _url_for(request: Request, output: str) -> str:
-    return _url_with(request, {}, "/search" if output == "html" else f"/search.{output}")
+def _url_for(request: Request, fmt: formats.Format) -> str:
+    return _url_with(request, {}, "/search" if fmt is HTML else f"/search.{fmt.extension}")
 
 
-def _pagination(request: Request, page: int, total: int) -> dict[str, str | None]:
-    path = request.url.path
-    last = max(1, -(-total // PAGE_SIZE))
-    return {
-        "previous": _url_with(request, {"page": str(page - 1) if page > 2 else None}, path) if page > 1 else None,
-        "next": _url_with(request, {"page": str(page + 1)}, path) if page < min(last, MAX_PAGE) else None,
-        "last": str(last),
-    }
-
-
-def _csv(shown: list[Shown]) -> str:
-    """The results for a spreadsheet: cells that start like a formula are neutralised."""
-    header = ["iri", "kind", "province", "title", "passage", "score"]
-    return csv_text(
-        header, ([s.hit.iri, s.hit.kind, s.hit.province, s.title, s.hit.passage, round(-s.hit.score, 4)] for s in shown)
-    )
+def _page_url(request: Request, number: int | None) -> str | None:
+    """Page ``number`` of these results in this format (page 1 without the parameter); None for no page."""
+    if number is None:
+        return None
+    return _url_with(request, {"page": str(number) if number > 1 else None}, request.url.path)

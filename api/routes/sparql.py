@@ -9,33 +9,23 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api import query_page
-from api.errors import ApiError
-from api.protocol import QUERY, accept_quality, read_operation
+from api.protocol import QUERY, read_operation
 from api.routing import route
 from api.service_description import service_description
 from bioplan import formats
 from bioplan.engine.evaluation import QueryJob
-from bioplan.engine.query import QueryError
+from bioplan.formats.negotiation import NotAcceptable, Offers, negotiate
 from bioplan.sparql import outbound
 from bioplan.sparql.text import query_form
 
 router = APIRouter()
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def wants_html(request: Request, format_param: str | None = None) -> bool:
-    """A browser asking for a page: no format asked for, and HTML named and preferred at least as
-    much as any RDF or results type."""
-    if format_param or "format" in request.query_params:
-        return False
-    accept = request.headers.get("accept", "")
-    html = accept_quality(accept, lambda media: media in HTML_TYPES)
-    machine = accept_quality(
-        accept,
-        lambda media: formats.by_media_type(media, {formats.GRAPH, formats.DATASET, formats.RESULTS}) is not None,
-    )
-    return html > 0 and html >= machine
+HTML = formats.by_name("html")
+# What /sparql answers: the formats of the query's results, or a page for a browser (the query
+# page, with the answer as a table under it). A GET naming no query is answered like a
+# CONSTRUCT: the service description in an RDF format, or the query page.
+RESULT_OFFERS = Offers((*formats.of_kinds(formats.RESULTS), HTML))
+GRAPH_OFFERS = Offers((*formats.of_kinds(formats.GRAPH, formats.DATASET), HTML))
 
 
 def dataset(params: dict[str, list[str]]) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -53,43 +43,39 @@ async def sparql(request: Request) -> Response:
     services = request.app.state.services
     operation = await read_operation(request, QUERY)
     format_param = operation.single("format") or None  # the query page's form sends "" for its table
-    html = wants_html(request, format_param)
+    accept = request.headers.get("accept")
     if operation.text is None:
-        if html:
+        fmt = negotiate(accept, GRAPH_OFFERS, format_param=format_param)
+        if fmt is HTML:
             return query_page.render(request, services)
-        return service_description(request, services)
+        return service_description(request, services, fmt)
     query = operation.text
     reaches_out = outbound.check(query, services.settings.service_allowlist)
-    form = query_form(query)
-    kinds = {formats.RESULTS} if form in (None, "SELECT", "ASK") else {formats.GRAPH, formats.DATASET}
+    offers = RESULT_OFFERS if query_form(query) in (None, "SELECT", "ASK") else GRAPH_OFFERS
+    try:
+        fmt = negotiate(accept, offers, format_param=format_param)
+    except NotAcceptable:
+        # A malformed query is the client's first problem: say so before that no format fits. It is
+        # parsed in the parse sandbox (a query with an allowlisted SERVICE is not: it would be sent).
+        if not reaches_out:
+            await run_in_threadpool(services.parser.check_query, query, services.settings.base_iri)
+        raise
     default_graphs, named_graphs = dataset(operation.params)
     job = QueryJob(
         query=query,
-        format_name="json" if formats.RESULTS in kinds else "turtle",
+        format_name=fmt.name,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         max_rows=services.settings.max_rows,
         base_iri=services.settings.base_iri,
     )
-    if html:  # a browser posted the query page's form (without JavaScript): the answer as a table
-        table_format = "json" if formats.RESULTS in kinds else "ntriples"
+    if fmt is HTML:  # a browser posted the query page's form (without JavaScript): the answer as a table
+        table_format = "json" if offers is RESULT_OFFERS else "ntriples"
         return await query_page.render_answer(request, services, query, replace(job, format_name=table_format))
-    try:
-        fmt = formats.negotiate(request.headers.get("accept"), kinds, formats.by_name(job.format_name), format_param)
-    except formats.NotAcceptable as error:
-        # A malformed query is the client's first problem: say so before that no format fits. It is
-        # parsed in the parse sandbox (a query with an allowlisted SERVICE is not: it would be sent).
-        if not reaches_out:
-            await run_in_threadpool(services.parser.check_query, query, services.settings.base_iri)
-        raise ApiError(406, "not-acceptable", str(error)) from error
-    job = replace(job, format_name=fmt.name)
     etag = services.engine.etag(job)
     if etag is not None and etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
-    try:
-        output = await services.engine.run(job)
-    except QueryError as error:
-        raise ApiError(400, "malformed-query", error.message, line=error.line, column=error.column) from error
+    output = await services.engine.run(job)  # QueryError, QueryTimeout...: api/errors.py
     headers = {"Vary": "Accept"}
     if etag is not None:
         headers["ETag"] = etag

@@ -13,11 +13,8 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
-from api.errors import ApiError
 from api.protocol import UPDATE, read_operation
-from api.write_errors import WRITE_ERRORS, write_error_response
-from bioplan.engine.query import QueryError
-from bioplan.writes.service import UpdateRefused, WriteResult
+from bioplan.writes.service import WriteResult
 
 router = APIRouter()
 
@@ -42,24 +39,15 @@ def summary(result: WriteResult) -> dict:
 async def update(request: Request) -> Response:
     services = request.app.state.services
     writes = services.writes
-    try:
-        principal = writes.authorize(request.headers.get("authorization"))
-    except WRITE_ERRORS as error:
-        return write_error_response(request, error)
+    # Refusals (a token, the scope, QueryError, UpdateRefused, InvalidWrite): api/errors.py
+    principal = writes.authorize(request.headers.get("authorization"))
     operation = await read_operation(request, UPDATE)
-    try:
-        result = await run_in_threadpool(
-            writes.update,
-            principal,
-            operation.text or "",
-            base_iri=services.settings.base_iri,
-            using_graphs=operation.params.get("using-graph-uri", ()),
-            using_named_graphs=operation.params.get("using-named-graph-uri", ()),
-        )
-    except WRITE_ERRORS as error:
-        return write_error_response(request, error)
-    except QueryError as error:
-        raise ApiError(400, "malformed-update", error.message, line=error.line, column=error.column) from error
-    except UpdateRefused as error:
-        raise ApiError(400, error.code, str(error)) from error
+    result = await run_in_threadpool(
+        writes.update,
+        principal,
+        operation.text or "",
+        base_iri=services.settings.base_iri,
+        using_graphs=operation.params.get("using-graph-uri", ()),
+        using_named_graphs=operation.params.get("using-named-graph-uri", ()),
+    )
     return JSONResponse(summary(result))

@@ -21,7 +21,8 @@ from bioplan.loading.loader import InvalidData, load
 from bioplan.loading.rdfio import InputError, read_all
 from bioplan.queries.stored import parse as parse_stored_query
 from bioplan.settings import Settings
-from bioplan.store.embedded import StoreBusy, is_remote, open_store
+from bioplan.store.factory import is_remote, open_store
+from bioplan.store.interface import StoreBusy
 
 app = typer.Typer(help="vn-bioplan: the knowledge graph of Vietnam's biotechnology plans.", no_args_is_help=True)
 app.add_typer(token_app, name="token")

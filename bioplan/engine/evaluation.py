@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from bioplan import formats
 from bioplan.engine.query import QueryError, parse_position
 from bioplan.formats.results import QueryOutput, capped, write_boolean, write_graph, write_solutions
+from bioplan.store.interface import Store
 
 # A default graph that names no graph at all: the protocol's empty default graph.
 EMPTY_GRAPH = "urn:x-bioplan:empty-default-graph"
@@ -45,8 +46,8 @@ def dataset_options(job: QueryJob, *, union_in_default_graph: bool = False) -> d
     }
 
 
-def execute_job(store, job: QueryJob, *, union_in_default_graph: bool = False) -> QueryOutput:
-    """Evaluate ``job`` on a pyoxigraph store (or anything with its ``query`` signature)."""
+def execute_job(store: Store | ox.Store, job: QueryJob, *, union_in_default_graph: bool = False) -> QueryOutput:
+    """Evaluate ``job`` on a pyoxigraph store (the query process's copy) or a Store (a remote endpoint)."""
     options = dataset_options(job, union_in_default_graph=union_in_default_graph)
     try:
         result = store.query(job.query, base_iri=job.base_iri, **options)
@@ -54,6 +55,8 @@ def execute_job(store, job: QueryJob, *, union_in_default_graph: bool = False) -
         line, column = parse_position(str(error))
         raise QueryError(f"malformed query: {error}", line, column) from error
     fmt = formats.by_name(job.format_name)
+    if fmt is None:  # the HTTP layer negotiated it: a name it does not know is a bug
+        raise ValueError(f"unknown result format {job.format_name!r}")
     if isinstance(result, ox.QueryBoolean):
         return QueryOutput(write_boolean(bool(result), fmt), fmt.name)
     if isinstance(result, ox.QuerySolutions):

@@ -12,9 +12,12 @@ Bodies come back as N-Quads, which the caller reads with the line-based parser.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import threading
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 import pyoxigraph as ox
 
@@ -46,7 +49,9 @@ def _parse_rdf(text: str, media_type: str, base_iri: str | None) -> bytes:
         q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object)
         for q in ox.parse(text, format=fmt, base_iri=base_iri)
     ]
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    out = io.BytesIO()
+    ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+    return out.getvalue()
 
 
 def _check_query(text: str, base_iri: str | None) -> None:
@@ -67,9 +72,11 @@ def _answer(kind: str, payload: tuple):
         if kind == "rdf":
             return "ok", _parse_rdf(*payload)
         if kind == "query":
-            return "ok", _check_query(*payload)
+            _check_query(*payload)
+            return "ok", None
         if kind == "update":
-            return "ok", _check_update(*payload)
+            _check_update(*payload)
+            return "ok", None
         return "error", f"unknown request {kind!r}"
     except SyntaxError as error:
         if error.lineno:  # the RDF parsers fill in the position
@@ -95,38 +102,43 @@ class ParseSandbox:
         self.timeout_s = timeout_s
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()  # one parse at a time: bodies are written one at a time anyway
-        self._process = None
-        self._connection = None
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
         self.restarts = 0
 
-    def _start(self) -> None:
+    def _start(self) -> Connection:
         ours, theirs = self._context.Pipe()
-        self._process = self._context.Process(target=_serve, args=(theirs,), daemon=True, name="bioplan-parse")
-        self._process.start()
+        self._process = process = self._context.Process(
+            target=_serve, args=(theirs,), daemon=True, name="bioplan-parse"
+        )
+        process.start()
         theirs.close()
         self._connection = ours
+        return ours
 
     def _stop(self) -> None:
         if self._process is not None:
             self._process.kill()
             self._process.join()
+        if self._connection is not None:
             self._connection.close()
         self._process = self._connection = None
 
     def _ask(self, kind: str, payload: tuple, what: str, malformed: tuple[str, str]):
         with self._lock:
-            if self._process is None or not self._process.is_alive():
+            connection = self._connection
+            if self._process is None or connection is None or not self._process.is_alive():
                 self._stop()
-                self._start()
+                connection = self._start()
             try:
-                self._connection.send((kind, payload))
-                if not self._connection.poll(self.timeout_s):
+                connection.send((kind, payload))
+                if not connection.poll(self.timeout_s):
                     self._stop()
                     self.restarts += 1
                     raise ParseRefused(
                         "too-complex", f"reading the {what} took longer than {self.timeout_s:g} s and was stopped"
                     )
-                status, result = self._connection.recv()
+                status, result = connection.recv()
             except (EOFError, OSError, BrokenPipeError):
                 self._stop()
                 self.restarts += 1

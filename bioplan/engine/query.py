@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from bioplan.store.embedded import Store
+from bioplan.store.interface import Store
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -74,7 +74,9 @@ def render(result, fmt: str) -> str:
     """Serialise a query result: SELECT/ASK in a results format, CONSTRUCT/DESCRIBE as RDF."""
     if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # triples, local or remote
         graph_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
-        return ox.serialize(result, format=graph_format).decode("utf-8")
+        serialized = io.BytesIO()
+        ox.serialize(result, serialized, format=graph_format)
+        return serialized.getvalue().decode("utf-8")
     if fmt == "table":
         if isinstance(result, ox.QueryBoolean):
             return "true\n" if bool(result) else "false\n"

@@ -176,7 +176,7 @@ def _run_on_merge(store: ox.Store, job: QueryJob):
     """Several default graphs that share triples: merge them in a private store."""
     private = ox.Store()
     merged = ox.NamedNode(_MERGED_GRAPH)
-    for name in set(job.default_graphs):
+    for name in set(job.default_graphs or ()):
         private.extend(
             ox.Quad(q.subject, q.predicate, q.object, merged)
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))

@@ -1,17 +1,22 @@
-"""The one registry of formats: media types, file suffixes, and what each can carry.
+"""The one registry of formats: media types, file suffixes, names, and what each can carry.
 
 Every place that reads a `format` parameter, an Accept header, a URL suffix or a Content-Type
-goes through this table and `negotiate`.
+finds its format here; which of them a route offers, and which one a request gets, is for
+`bioplan.formats.negotiation`.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 RESULTS, GRAPH, DATASET = "results", "graph", "dataset"
-PAGE = "page"  # a page for people (HTML); offered only where a route asks for this kind
+PAGE = "page"  # a page for people (HTML)
+DATA = "data"  # a page's data as plain JSON (a table, search results, a stored query's rows)
+MESSAGE = "message"  # a line of text for people (an error)
 
 
 @dataclass(frozen=True)
@@ -19,9 +24,11 @@ class Format:
     name: str
     media_type: str
     extension: str
-    kind: str  # RESULTS (SELECT/ASK), GRAPH (triples), DATASET (quads; also carries triples) or PAGE
-    oxigraph: object  # None for PAGE: pages are rendered, not serialised
-    aliases: tuple[str, ...] = ()
+    kind: str  # RESULTS (SELECT/ASK), GRAPH (triples), DATASET (quads; also carries triples), PAGE, DATA, MESSAGE
+    # None where the service writes the body itself (pages, data, messages)
+    oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None
+    aliases: tuple[str, ...] = ()  # more media types that mean it
+    names: tuple[str, ...] = ()  # more names that `format=` may give it (Fuseki and Virtuoso take these too)
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -34,49 +41,55 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     Format(
-        "json", "application/sparql-results+json", "srj", RESULTS, ox.QueryResultsFormat.JSON, ("application/json",)
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        RESULTS,
+        ox.QueryResultsFormat.JSON,
+        ("application/json",),
+        ("sparql-json",),
     ),
-    Format("xml", "application/sparql-results+xml", "srx", RESULTS, ox.QueryResultsFormat.XML, ("application/xml",)),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        "srx",
+        RESULTS,
+        ox.QueryResultsFormat.XML,
+        ("application/xml",),
+        ("sparql-xml",),
+    ),
     Format("csv", "text/csv", "csv", RESULTS, ox.QueryResultsFormat.CSV),
-    Format("tsv", "text/tab-separated-values", "tsv", RESULTS, ox.QueryResultsFormat.TSV),
+    Format("tsv", "text/tab-separated-values", "tsv", RESULTS, ox.QueryResultsFormat.TSV, names=("text",)),
     Format("turtle", "text/turtle", "ttl", GRAPH, ox.RdfFormat.TURTLE, ("application/x-turtle",)),
     Format("ntriples", "application/n-triples", "nt", GRAPH, ox.RdfFormat.N_TRIPLES, ("text/plain",)),
-    Format("jsonld", "application/ld+json", "jsonld", GRAPH, ox.RdfFormat.JSON_LD, ("application/json",)),
-    Format("rdfxml", "application/rdf+xml", "rdf", GRAPH, ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
+    Format("jsonld", "application/ld+json", "jsonld", GRAPH, ox.RdfFormat.JSON_LD, ("application/json",), ("json-ld",)),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        GRAPH,
+        ox.RdfFormat.RDF_XML,
+        ("application/xml", "text/xml"),
+        ("rdf/xml",),
+    ),
     Format("trig", "application/trig", "trig", DATASET, ox.RdfFormat.TRIG),
     Format("nquads", "application/n-quads", "nq", DATASET, ox.RdfFormat.N_QUADS),
     Format("html", "text/html", "html", PAGE, None, ("application/xhtml+xml",)),
+    # After the formats above: a media type they share (application/json, text/plain) means theirs
+    # to by_media_type; a route that offers these two chooses them by their own media types.
+    Format("data", "application/json", "json", DATA, None),
+    Format("plain", "text/plain", "txt", MESSAGE, None),
 )
 _BY_NAME = {f.name: f for f in FORMATS}
-# Short names people type in ?format= (Fuseki and Virtuoso accept these too).
-_NAME_ALIASES = {
-    "ttl": "turtle",
-    "nt": "ntriples",
-    "json-ld": "jsonld",
-    "rdf": "rdfxml",
-    "rdf/xml": "rdfxml",
-    "nq": "nquads",
-    "srj": "json",
-    "srx": "xml",
-    "text": "tsv",
-}
 
 
-class NotAcceptable(Exception):
-    """No format of the wanted kinds matches the request."""
-
-    def __init__(self, wanted: str, kinds: set[str]):
-        offered = ", ".join(f.media_type for f in FORMATS if f.kind in kinds)
-        super().__init__(f"cannot produce {wanted!r}; available: {offered}")
-        self.wanted, self.kinds = wanted, kinds
-
-
-def by_name(name: str) -> Format | None:
-    key = name.strip().lower()
-    return _BY_NAME.get(_NAME_ALIASES.get(key, key)) or by_media_type(key)
+def by_name(name: str) -> Format:
+    """The format called ``name`` in the registry (what QueryJob.format_name holds); KeyError otherwise."""
+    return _BY_NAME[name]
 
 
 def by_media_type(media_type: str, kinds: set[str] | None = None) -> Format | None:
+    """The first format of ``kinds`` (any kind when None) that ``media_type`` names; parameters ignored."""
     base = media_type.split(";", 1)[0].strip().lower()
     for fmt in FORMATS:
         if base in fmt.media_types and (kinds is None or fmt.kind in kinds):
@@ -84,73 +97,17 @@ def by_media_type(media_type: str, kinds: set[str] | None = None) -> Format | No
     return None
 
 
-def by_extension(extension: str) -> Format | None:
-    ext = extension.lower().lstrip(".")
-    return next((f for f in FORMATS if f.extension == ext), None)
+def serialize_rdf(
+    items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: Format, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """``items`` written in ``fmt``, an RDF format (a GRAPH or DATASET one); ValueError for any other."""
+    if not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise ValueError(f"{fmt.name} is not an RDF format")
+    out = io.BytesIO()
+    ox.serialize(items, out, format=fmt.oxigraph, prefixes=prefixes)
+    return out.getvalue()
 
 
-def split_suffix(path: str, kinds: set[str]) -> tuple[str, Format] | None:
-    """``("doc/x", turtle)`` for ``"doc/x.ttl"``: a path ending in the suffix of a format of
-    ``kinds`` (a DATASET format counts when GRAPH is wanted, as in `negotiate`); else None."""
-    stem, dot, extension = path.rpartition(".")
-    if not dot or not stem or "/" in extension:
-        return None
-    fmt = by_extension(extension)
-    if fmt is None or not (fmt.kind in kinds or (fmt.kind == DATASET and GRAPH in kinds)):
-        return None
-    return stem, fmt
-
-
-def _accept_entries(accept: str) -> list[tuple[float, int, str]]:
-    entries = []
-    for position, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        quality = 1.0
-        for param in fields[1:]:
-            if param.startswith("q="):
-                try:
-                    quality = float(param[2:])
-                except ValueError:
-                    quality = 0.0
-        entries.append((quality, position, media))
-    # Highest quality first; among equals, the more specific range, then the earlier one.
-    entries.sort(key=lambda e: (-e[0], e[2].count("*"), e[1]))
-    return entries
-
-
-def negotiate(accept: str | None, kinds: set[str], default: Format, format_param: str | None = None) -> Format:
-    """The format for a response carrying one of ``kinds``.
-
-    A ``format`` parameter (name or media type) wins over the Accept header; no header or
-    ``*/*`` gives ``default``. Raises NotAcceptable when nothing offered is acceptable.
-    """
-    if format_param:
-        fmt = by_name(format_param)
-        if fmt is None or (fmt.kind not in kinds and not (fmt.kind == GRAPH and DATASET in kinds)):
-            raise NotAcceptable(format_param, kinds)
-        return fmt
-    if not accept or not accept.strip():
-        return default
-    candidates = [f for f in FORMATS if f.kind in kinds or (GRAPH in kinds and f.kind == DATASET)]
-    for quality, _, media in _accept_entries(accept):
-        if quality <= 0:
-            continue
-        if media in ("*/*", "*"):
-            return default
-        if media.endswith("/*"):
-            prefix = media[:-1]
-            if default.media_type.startswith(prefix):
-                return default
-            match = next((f for f in candidates if f.media_type.startswith(prefix)), None)
-        else:
-            # The canonical media type first (application/json is SPARQL JSON for results and
-            # JSON-LD for graphs: the kinds decide which).
-            match = next((f for f in candidates if f.media_type == media), None) or next(
-                (f for f in candidates if media in f.aliases and f.kind in kinds), None
-            )
-        if match is not None:
-            return match
-    raise NotAcceptable(accept, kinds)
+def of_kinds(*kinds: str) -> tuple[Format, ...]:
+    """The formats of ``kinds``, in the registry's order."""
+    return tuple(f for f in FORMATS if f.kind in kinds)

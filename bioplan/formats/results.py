@@ -15,11 +15,14 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from bioplan.formats import DATASET, Format, by_name
+from bioplan.formats import DATASET, Format, by_name, serialize_rdf
+
+T = TypeVar("T")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -37,7 +40,7 @@ class QueryOutput:
         return by_name(self.format_name)
 
 
-def capped(items: Iterable, limit: int) -> tuple[list, bool]:
+def capped(items: Iterable[T], limit: int) -> tuple[list[T], bool]:
     head = list(itertools.islice(iter(items), limit + 1))
     return head[:limit], len(head) > limit
 
@@ -71,6 +74,8 @@ def canonical_floating(lexical: str, single: bool = False) -> str:
     else:
         shortest = repr(value)
     sign, digits, exponent = Decimal(shortest).normalize().as_tuple()
+    if not isinstance(exponent, int):  # "n", "N" or "F": a NaN or an infinity, answered above
+        raise ValueError(f"not a finite number: {lexical}")
     text = "".join(map(str, digits))
     return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{exponent + len(text) - 1}"
 
@@ -177,8 +182,9 @@ def write_boolean(value: bool, fmt: Format) -> bytes:
     raise ValueError(f"{fmt.name} is not a results format")
 
 
-def write_graph(triples: Iterator, fmt: Format, limit: int) -> tuple[bytes, bool, int]:
+def write_graph(triples: Iterator[ox.Triple], fmt: Format, limit: int) -> tuple[bytes, bool, int]:
     kept, truncated = capped(triples, limit)
     if fmt.kind == DATASET:  # TriG and N-Quads carry quads: the triples go to the default graph
-        kept = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in kept]
-    return ox.serialize(kept, format=fmt.oxigraph), truncated, len(kept)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in kept]
+        return serialize_rdf(quads, fmt), truncated, len(quads)
+    return serialize_rdf(kept, fmt), truncated, len(kept)

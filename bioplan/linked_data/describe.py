@@ -1,4 +1,4 @@
-"""The description of one resource: what a linked-data page shows and serialises.
+"""Reading the description of one resource (bioplan.linked_data.description) from a store.
 
 A description holds the resource's own triples (and those of the blank nodes it points to, two
 levels deep: timeframes, schedules), the labels of everything it points to, of its classes and of
@@ -14,38 +14,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from bioplan.labels import local_name, pick
-from bioplan.namespaces import BP, PREFIXES
-from bioplan.paging import Paging
-
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-SKOS = PREFIXES["skos"]
-DCT = PREFIXES["dct"]
-XSD = PREFIXES["xsd"]
-OWL = PREFIXES["owl"]
-RDF_TYPE = RDF + "type"
-
-# Label properties, best first: the first label of a language wins.
-LABEL_PROPERTIES = (
-    SKOS + "prefLabel",
-    RDFS + "label",
-    DCT + "title",
-    PREFIXES["eli"] + "title",
-    PREFIXES["schema"] + "name",
-    "http://xmlns.com/foaf/0.1/name",
+from bioplan.labels import PREFERRED_LABEL_PROPERTIES
+from bioplan.linked_data.description import (
+    Description,
+    InverseLink,
+    InversePage,
+    PropertyValues,
+    Provenance,
+    Term,
+    Value,
 )
+from bioplan.namespaces import BP, DCT, PROV, RDF_TYPE, RDFS, SKOS
+from bioplan.store.interface import Store
+
 SOURCE_FILE = BP + "sourceFile"
 SECTION_PATH = BP + "sectionPath"
 SOURCE_SECTION = BP + "sourceSection"
 VERBATIM_TEXT = BP + "verbatimText"
 OCR_SOURCE_TEXT = BP + "ocrSourceText"
 SOURCE = DCT + "source"
-DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
+DERIVED_FROM = PROV + "wasDerivedFrom"
 EDITORIAL_NOTE = SKOS + "editorialNote"
 
 # The RDF and RDFS terms the ontology does not label (it labels only the terms it declares).
@@ -63,169 +54,6 @@ BUILT_IN_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
 INVERSE_PAGE_SIZE = 50
 MAX_TRIPLES = 10_000  # a resource's own triples read at most (a guard, far above any real resource)
 
-# Namespaces of vocabularies (not of instances) that JSON-LD keys and compact IRIs may use.
-VOCABULARY_PREFIXES = ("bp", "eli", "org", "m8g", "pplan", "prov", "time", "skos", "dct", "schema", "rdf", "rdfs")
-VOCABULARY_PREFIXES += ("xsd", "owl", "sh")
-
-
-def compact_iri(iri: str) -> str:
-    """``bp:leadAgency`` for a term of a known vocabulary; the IRI itself otherwise."""
-    for prefix in VOCABULARY_PREFIXES:
-        namespace = PREFIXES[prefix]
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
-# -- what a description is made of ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    """An IRI and its labels (language tag or None, text), best label property first."""
-
-    iri: str
-    labels: tuple[tuple[str | None, str], ...] = ()
-
-    def label(self, lang: str) -> str:
-        """The label for a reader of ``lang``; the local name when there is none."""
-        return pick(self.labels, lang) or local_name(self.iri)
-
-    def label_language(self, lang: str) -> str | None:
-        """The language tag of `label` (for a `lang` attribute), None when it has none."""
-        text = pick(self.labels, lang)
-        return next((tag for tag, label in self.labels if label == text), None) if text else None
-
-    @property
-    def curie(self) -> str:
-        return compact_iri(self.iri)
-
-
-@dataclass(frozen=True)
-class Value:
-    """One object of a statement: an IRI (with labels), a literal, or a blank node with its own
-    statements; and the named graphs that hold the statement."""
-
-    term: ox.NamedNode | ox.BlankNode | ox.Literal
-    graphs: tuple[str, ...]
-    resource: Term | None = None  # for an IRI
-    statements: tuple[PropertyValues, ...] = ()  # for a blank node
-
-    @property
-    def is_iri(self) -> bool:
-        return isinstance(self.term, ox.NamedNode)
-
-    @property
-    def is_blank(self) -> bool:
-        return isinstance(self.term, ox.BlankNode)
-
-    @property
-    def text(self) -> str:
-        return self.term.value
-
-    @property
-    def language(self) -> str | None:
-        return self.term.language if isinstance(self.term, ox.Literal) else None
-
-    @property
-    def datatype(self) -> str | None:
-        """The datatype of a typed literal, None for strings and language-tagged strings."""
-        if not isinstance(self.term, ox.Literal) or self.term.language:
-            return None
-        datatype = self.term.datatype.value
-        return None if datatype == XSD + "string" else datatype
-
-
-@dataclass(frozen=True)
-class PropertyValues:
-    predicate: Term
-    values: tuple[Value, ...]
-
-    def ordered_values(self, lang: str) -> list[Value]:
-        """Values in the reader's language first, the rest in their stored order."""
-        return sorted(self.values, key=lambda v: v.language is not None and v.language.split("-")[0] != lang)
-
-
-@dataclass(frozen=True)
-class InverseLink:
-    subject: Term
-    predicate: Term
-    graphs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class InversePage(Paging):
-    """One page of the links pointing to the resource, ordered by property then subject."""
-
-    links: tuple[InverseLink, ...] = ()
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where the statements about a resource come from in the source texts."""
-
-    source_documents: tuple[Term, ...] = ()
-    source_files: tuple[str, ...] = ()
-    section_paths: tuple[str, ...] = ()
-    source_sections: tuple[str, ...] = ()
-    verbatim_texts: tuple[tuple[str | None, str], ...] = ()
-    ocr_source_texts: tuple[str, ...] = ()
-    derived_from: tuple[Term, ...] = ()
-    editorial_notes: tuple[tuple[str | None, str], ...] = ()
-    graphs: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return any((self.source_documents, self.source_files, self.section_paths, self.verbatim_texts))
-
-
-@dataclass
-class Description:
-    resource: Term
-    types: tuple[Term, ...]
-    properties: tuple[PropertyValues, ...]
-    inverse: InversePage
-    provenance: Provenance
-    quads: list[ox.Quad] = field(repr=False)  # every statement shown, with its graph: the RDF views
-    truncated: bool = False
-
-    @property
-    def iri(self) -> str:
-        return self.resource.iri
-
-    def label(self, lang: str) -> str:
-        return self.resource.label(lang)
-
-    @property
-    def graphs(self) -> frozenset[str]:
-        """The named graphs of every statement shown (own, inverse links, neighbours' labels)."""
-        return frozenset(q.graph_name.value for q in self.quads if isinstance(q.graph_name, ox.NamedNode))
-
-    def ordered_properties(self, lang: str) -> list[PropertyValues]:
-        """Labels first, then the other properties by their label in the reader's language."""
-
-        def key(group: PropertyValues):
-            iri = group.predicate.iri
-            rank = LABEL_PROPERTIES.index(iri) if iri in LABEL_PROPERTIES else len(LABEL_PROPERTIES)
-            return (iri != RDF_TYPE, rank, group.predicate.label(lang).casefold())
-
-        return sorted(self.properties, key=key)
-
-    def triples(self) -> list[ox.Triple]:
-        """The statements once each, whatever graphs hold them (for triple formats), in `ordered_quads` order."""
-        return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self.ordered_quads()))
-
-    def ordered_quads(self) -> list[ox.Quad]:
-        """The resource's statements first, then its blank nodes', then each other subject's
-        together: serialisers group consecutive statements of one subject."""
-        main = ox.NamedNode(self.iri)
-
-        def key(q: ox.Quad):
-            rank = 0 if q.subject == main else 1 if isinstance(q.subject, ox.BlankNode) else 2
-            return (rank, str(q.subject), q.predicate.value != RDF_TYPE, str(q.predicate), str(q.object))
-
-        return sorted(self.quads, key=key)
-
-
 # -- reading it from a store ------------------------------------------------------------------
 
 
@@ -234,7 +62,7 @@ def _iri(iri: str) -> str:
     return str(ox.NamedNode(iri))
 
 
-def exists(store, iri: str) -> bool:
+def exists(store: Store, iri: str) -> bool:
     """Whether `describe` finds ``iri``: the subject of a triple, or the object of one whose
     subject is an IRI, in any named graph."""
     try:
@@ -246,7 +74,7 @@ def exists(store, iri: str) -> bool:
 
 
 def describe(
-    store, iri: str, *, page: int = 1, page_size: int = INVERSE_PAGE_SIZE, max_triples: int = MAX_TRIPLES
+    store: Store, iri: str, *, page: int = 1, page_size: int = INVERSE_PAGE_SIZE, max_triples: int = MAX_TRIPLES
 ) -> Description | None:
     """The description of ``iri``, with page ``page`` of its inverse links; None when unknown."""
     try:
@@ -267,7 +95,7 @@ def describe(
     linked |= {q.predicate.value for q in own}
     linked |= {s.value for s, _, _ in inverse} | {p.value for _, p, _ in inverse}
     annotations = _annotations(store, sorted(linked - {iri}))
-    labels = _labels_by_subject(q for q in [*own, *annotations] if q.predicate.value in LABEL_PROPERTIES)
+    labels = _labels_by_subject(q for q in [*own, *annotations] if q.predicate.value in PREFERRED_LABEL_PROPERTIES)
 
     def term_for(node_iri: str) -> Term:
         return Term(node_iri, labels.get(node_iri) or BUILT_IN_LABELS.get(node_iri, ()))
@@ -293,7 +121,10 @@ def describe(
     quads += [
         q
         for q in annotations
-        if q.predicate.value in LABEL_PROPERTIES and q.subject.value in shown_neighbours and q.subject.value != iri
+        if q.predicate.value in PREFERRED_LABEL_PROPERTIES
+        and isinstance(q.subject, ox.NamedNode)  # always: _annotations reads the labels of IRIs
+        and q.subject.value in shown_neighbours
+        and q.subject.value != iri
     ]
     return Description(
         resource=term_for(iri),
@@ -306,7 +137,13 @@ def describe(
     )
 
 
-def _own_quads(store, term: str, limit: int) -> list[ox.Quad]:
+def _graph(quad: ox.Quad) -> str:
+    """The name of the graph of a quad read with ``GRAPH ?g``, so never of the default graph."""
+    assert not isinstance(quad.graph_name, ox.DefaultGraph), "a quad read from a named graph"
+    return quad.graph_name.value
+
+
+def _own_quads(store: Store, term: str, limit: int) -> list[ox.Quad]:
     """The resource's statements, and those of the blank nodes it reaches in one or two steps."""
     query = f"""
         SELECT ?g ?s ?p ?o WHERE {{
@@ -319,13 +156,15 @@ def _own_quads(store, term: str, limit: int) -> list[ox.Quad]:
     return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in store.query(query)]
 
 
-def _inverse_count(store, term: str) -> int:
+def _inverse_count(store: Store, term: str) -> int:
     query = f"""SELECT (COUNT(*) AS ?n) WHERE {{
         SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {term} }} FILTER(isIRI(?s) && ?s != {term}) }} }}"""
     return next(int(row["n"].value) for row in store.query(query))
 
 
-def _inverse_page(store, term: str, page: int, size: int) -> list[tuple[ox.NamedNode, ox.NamedNode, tuple[str, ...]]]:
+def _inverse_page(
+    store: Store, term: str, page: int, size: int
+) -> list[tuple[ox.NamedNode, ox.NamedNode, tuple[str, ...]]]:
     query = f"""
         SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?graphs) WHERE {{
           GRAPH ?g {{ ?s ?p {term} }} FILTER(isIRI(?s) && ?s != {term})
@@ -333,12 +172,12 @@ def _inverse_page(store, term: str, page: int, size: int) -> list[tuple[ox.Named
     return [(row["s"], row["p"], tuple(sorted(row["graphs"].value.split()))) for row in store.query(query)]
 
 
-def _annotations(store, iris: list[str]) -> list[ox.Quad]:
+def _annotations(store: Store, iris: list[str]) -> list[ox.Quad]:
     """The labels (and source file names) of ``iris``, with their graphs."""
     if not iris:
         return []
     values = " ".join(_iri(iri) for iri in iris)
-    properties = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, SOURCE_FILE))
+    properties = " ".join(f"<{p}>" for p in (*PREFERRED_LABEL_PROPERTIES, SOURCE_FILE))
     query = (
         f"SELECT ?g ?x ?p ?o WHERE {{ VALUES ?x {{ {values} }} VALUES ?p {{ {properties} }} GRAPH ?g {{ ?x ?p ?o }} }}"
     )
@@ -349,9 +188,9 @@ def _labels_by_subject(quads: Iterable[ox.Quad]) -> dict[str, tuple[tuple[str | 
     """Each subject's labels, best label property first, each (language, text) once."""
     found: dict[str, list[tuple[int, str | None, str]]] = defaultdict(list)
     for q in quads:
-        if isinstance(q.object, ox.Literal):
+        if isinstance(q.object, ox.Literal) and isinstance(q.subject, ox.NamedNode | ox.BlankNode):
             found[q.subject.value].append(
-                (LABEL_PROPERTIES.index(q.predicate.value), q.object.language, q.object.value)
+                (PREFERRED_LABEL_PROPERTIES.index(q.predicate.value), q.object.language, q.object.value)
             )
     return {
         subject: tuple(dict.fromkeys((lang, text) for _, lang, text in sorted(entries, key=lambda e: e[0])))
@@ -363,7 +202,7 @@ def _property_values(own: list[ox.Quad], subject, term_for) -> tuple[PropertyVal
     """The statements of ``subject`` grouped by property; blank nodes carry their own."""
     graphs: dict[tuple, list[str]] = defaultdict(list)
     for q in own:
-        graphs[(q.subject, q.predicate, q.object)].append(q.graph_name.value)
+        graphs[(q.subject, q.predicate, q.object)].append(_graph(q))
 
     def statements_of(node, seen: frozenset) -> tuple[PropertyValues, ...]:
         by_predicate: dict[str, list[Value]] = defaultdict(list)
@@ -384,7 +223,14 @@ def _provenance(own: list[ox.Quad], subject, annotations: list[ox.Quad], term_fo
 
     sources = [o.value for o in objects(SOURCE) if isinstance(o, ox.NamedNode)]
     files = [o.value for o in objects(SOURCE_FILE)]
-    files += [q.object.value for q in annotations if q.predicate.value == SOURCE_FILE and q.subject.value in sources]
+    files += [
+        q.object.value
+        for q in annotations
+        if q.predicate.value == SOURCE_FILE
+        and isinstance(q.subject, ox.NamedNode)  # always: _annotations reads the file names of IRIs
+        and q.subject.value in sources
+        and isinstance(q.object, ox.NamedNode | ox.BlankNode | ox.Literal)
+    ]
     return Provenance(
         source_documents=tuple(term_for(iri) for iri in sources),
         source_files=tuple(dict.fromkeys(files)),
@@ -394,5 +240,5 @@ def _provenance(own: list[ox.Quad], subject, annotations: list[ox.Quad], term_fo
         ocr_source_texts=tuple(o.value for o in objects(OCR_SOURCE_TEXT)),
         derived_from=tuple(term_for(o.value) for o in objects(DERIVED_FROM) if isinstance(o, ox.NamedNode)),
         editorial_notes=tuple((o.language, o.value) for o in objects(EDITORIAL_NOTE)),
-        graphs=tuple(sorted({q.graph_name.value for q in own})),
+        graphs=tuple(sorted({_graph(q) for q in own})),
     )

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from bioplan.labels import local_name
-from bioplan.linked_data.describe import OWL, RDF, RDF_TYPE, RDFS, VOCABULARY_PREFIXES, XSD, Description, compact_iri
-from bioplan.namespaces import PREFIXES
+from bioplan.linked_data.description import VOCABULARY_PREFIXES, Description, compact_iri
+from bioplan.namespaces import OWL, PREFIXES, RDF, RDF_TYPE, RDFS, XSD
+from bioplan.store.interface import Store
 
 # -- JSON-LD ----------------------------------------------------------------------------------
 #
@@ -70,7 +71,7 @@ def _namespace_rank(iri: str) -> tuple[int, str]:
     return len(VOCABULARY_PREFIXES), iri
 
 
-def jsonld_context(store) -> JsonLdContext:
+def jsonld_context(store: Store) -> JsonLdContext:
     """The context for the terms the ontology declares (and a few RDFS terms), read from ``store``."""
     query = f"""
         SELECT ?t ?kind ?range WHERE {{
@@ -117,7 +118,7 @@ def jsonld_context(store) -> JsonLdContext:
     return JsonLdContext(terms)
 
 
-def _coercions_from_values(store, properties: list[str]) -> dict[str, str | None]:
+def _coercions_from_values(store: Store, properties: list[str]) -> dict[str, str | None]:
     """The coercion the stored values of each property allow (a sample of them): IRIs, one
     language-tagged string per language, or one datatype; None when they are mixed or absent."""
     if not properties:

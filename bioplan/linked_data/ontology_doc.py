@@ -13,21 +13,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 import pyoxigraph as ox
 
-from bioplan.namespaces import BP, ONTOLOGY_IRI, graph_iri
+from bioplan.labels import LABEL_PROPERTIES
+from bioplan.namespaces import BP, DCT, ELI, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, graph_iri
 from bioplan.sparql.text import sparql_term
-from bioplan.store.embedded import Store
+from bioplan.store.interface import Store
 
 ONTOLOGY_GRAPH = graph_iri("ontology")
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-ELI = "http://data.europa.eu/eli/ontology#"
-LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCT + "title", ELI + "title")
 DEFINITION_PROPERTIES = (SKOS + "definition", RDFS + "comment", DCT + "description")
 KINDS = {  # rdf:type of a term -> its kind on the page, in page order
     OWL + "Class": "class",
@@ -41,7 +36,7 @@ KINDS = {  # rdf:type of a term -> its kind on the page, in page order
 Text = tuple[str | None, str]  # (language tag, text)
 
 
-def _is_own(term) -> bool:
+def _is_own(term: object) -> TypeGuard[ox.NamedNode]:
     return isinstance(term, ox.NamedNode) and (term.value == ONTOLOGY_IRI or term.value.startswith(BP))
 
 
@@ -177,13 +172,14 @@ class _Graph:
 def _terms(graph: _Graph, triples: list[ox.Triple]) -> list[Term]:
     terms: dict[str, Term] = {}
     for t in triples:
-        if t.predicate.value == RDF + "type" and t.object.value in KINDS and _is_own(t.subject):
-            if t.subject.value == ONTOLOGY_IRI:
+        subject, type_ = t.subject, t.object
+        if t.predicate.value == RDF + "type" and isinstance(type_, ox.NamedNode) and type_.value in KINDS:
+            if not _is_own(subject) or subject.value == ONTOLOGY_IRI:
                 continue
-            kind = KINDS[t.object.value]
-            known = terms.get(t.subject.value)
+            kind = KINDS[type_.value]
+            known = terms.get(subject.value)
             if known is None or list(KINDS.values()).index(kind) < list(KINDS.values()).index(known.kind):
-                terms[t.subject.value] = Term(t.subject.value, kind)
+                terms[subject.value] = Term(subject.value, kind)
     for term in terms.values():
         node = ox.NamedNode(term.iri)
         term.labels = graph.texts(node, (RDFS + "label", SKOS + "prefLabel"))

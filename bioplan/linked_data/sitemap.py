@@ -13,7 +13,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from bioplan.linked_data.site_links import local_path
-from bioplan.store.embedded import Store
+from bioplan.store.interface import Store
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 MAX_URLS = 50_000  # per sitemap file, by the protocol

@@ -7,22 +7,17 @@ answers, given by the caller, since those must be fetched, not just named.
 
 from __future__ import annotations
 
+import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from bioplan.namespaces import BP, CANONICAL_BASE, PREFIXES
-from bioplan.store.embedded import Store
+from bioplan.namespaces import BP, CANONICAL_BASE, DCAT, DCT, FOAF, PREFIXES, RDF_TYPE, SD, VOID, XSD
+from bioplan.store.interface import Store
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-SD = "http://www.w3.org/ns/sparql-service-description#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_INTEGER = ox.NamedNode(XSD + "integer")
 IANA = "https://www.iana.org/assignments/media-types/"
 # Classes whose first instance stands as an example of the dataset's resources.
 EXAMPLE_CLASSES = ("PartyResolution", "PrimeMinisterDecision", "ProvincialPlan", "Task", "Agency", "QuantifiedTarget")
@@ -248,7 +243,9 @@ def nquads_chunks(store: Store, batch: int = 20_000) -> Iterator[bytes]:
     for graph in [None, *store.named_graphs()]:
         quads = store.graph_quads(graph)
         for start in range(0, len(quads), batch):
-            yield ox.serialize(quads[start : start + batch], format=ox.RdfFormat.N_QUADS)
+            chunk = io.BytesIO()
+            ox.serialize(quads[start : start + batch], chunk, format=ox.RdfFormat.N_QUADS)
+            yield chunk.getvalue()
 
 
 def gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:

@@ -6,6 +6,7 @@ there together with the shared context, and only then written: bad input changes
 
 from __future__ import annotations
 
+import io
 import queue
 import threading
 from collections.abc import Callable
@@ -18,10 +19,10 @@ from bioplan.layout import DataFile
 from bioplan.loading.rdfio import Source, declared_graph, prepare, read_all
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.sparql.text import drop_graphs_update
-from bioplan.store.embedded import OxigraphStore, RdfDocument, Store
+from bioplan.store.interface import RdfDocument, Store
 
 if TYPE_CHECKING:
-    from bioplan.validation.reference import ValidationReport
+    from bioplan.validation.report import ValidationReport
 
 T = TypeVar("T")
 
@@ -67,9 +68,11 @@ def check(staged: ox.Store, files: list[DataFile]) -> ValidationReport:
 
 def bulk_document(source: Source) -> RdfDocument:
     """What the store's bulk loader parses for ``source``: its NFC text, or its quads as N-Quads."""
-    if source.quads is None:
+    if source.text is not None:
         return RdfDocument(source.text, source.format, source.file.graph, CANONICAL_BASE)
-    return RdfDocument(ox.serialize(source.quads, format=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS, None)
+    buffer = io.BytesIO()
+    ox.serialize(source.quads or [], buffer, format=ox.RdfFormat.N_QUADS)
+    return RdfDocument(buffer.getvalue(), ox.RdfFormat.N_QUADS, None)
 
 
 class _Background(Generic[T]):
@@ -77,11 +80,11 @@ class _Background(Generic[T]):
 
     def __init__(self, call: Callable[[], T], name: str):
         self._failure: BaseException | None = None
-        self._result: T | None = None
+        self._result: list[T] = []  # its one result, once returned
 
         def run() -> None:
             try:
-                self._result = call()
+                self._result.append(call())
             except BaseException as error:  # re-raised by join, on the caller's thread
                 self._failure = error
 
@@ -95,7 +98,7 @@ class _Background(Generic[T]):
         self.wait()
         if self._failure is not None:
             raise self._failure
-        return self._result
+        return self._result[0]
 
 
 def _triples_per_graph(staged: ox.Store, graphs: set[str]) -> dict[str, int]:
@@ -103,7 +106,9 @@ def _triples_per_graph(staged: ox.Store, graphs: set[str]) -> dict[str, int]:
     One count per graph reads its index in order, half the work of grouping every quad."""
     counts = {}
     for graph in sorted(graphs):
-        [row] = staged.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        solutions = staged.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(solutions, ox.QuerySolutions)  # a SELECT's answer
+        [row] = solutions
         counts[graph] = int(row["n"].value)
     return {graph: n for graph, n in counts.items() if n}
 
@@ -129,15 +134,16 @@ def load(
     # they are read, staged and validated: the bulk loader, the parsers and the queries all
     # release the GIL. If the input is bad, dropping its graphs restores the store.
     declared = _declared_graphs(files)
-    early = bulk and isinstance(store, OxigraphStore) and declared and not declared & set(store.named_graphs())
-    feed: queue.SimpleQueue | None = queue.SimpleQueue() if early else None
-    writer = (
-        _Background(
-            lambda: store.bulk_replace(declared, map(bulk_document, iter(feed.get, None))), "bioplan-bulk-write"
+    early = bulk and store.supports_bulk_load and declared and not declared & set(store.named_graphs())
+    feed: queue.SimpleQueue[Source | None] | None = None
+    writer: _Background[None] | None = None
+    if early:
+        sources_read: queue.SimpleQueue[Source | None] = queue.SimpleQueue()
+        feed = sources_read
+        writer = _Background(
+            lambda: store.bulk_replace(declared or (), map(bulk_document, iter(sources_read.get, None))),
+            "bioplan-bulk-write",
         )
-        if early
-        else None
-    )
     sources: list[Source] = []
     graphs: set[str] = set(declared or ())
     try:
@@ -169,7 +175,7 @@ def load(
 
         raise InvalidData(shacl.validate(read_all(files)))
     if writer is None:
-        if bulk and isinstance(store, OxigraphStore):
+        if bulk and store.supports_bulk_load:
             # Rust parses the files again and writes them: no Python object per quad.
             store.bulk_replace(graphs, map(bulk_document, sources))
         else:
@@ -181,4 +187,5 @@ def load(
 def _declared_graphs(files: list[DataFile]) -> set[str] | None:
     """The graphs ``files`` write, known before reading them; None if one file's are not."""
     graphs = [declared_graph(f) for f in files]
-    return set(graphs) if graphs and all(graphs) else None
+    known = {graph for graph in graphs if graph is not None}
+    return known if graphs and len(known) == len(set(graphs)) else None

@@ -1,6 +1,6 @@
 """Reporting deadlines: each dated obligation of the plans turned into dates for the years asked
 for. A yearly one (a month and day, as the plans state them: "trước 30 tháng 11 hằng năm") falls
-once in each year of its plan's period (bioplan/periods.py); a one-off due date (bp:dueDate, "xong
+once in each year of its plan's period (bioplan/monitoring/periods.py); a one-off due date (bp:dueDate, "xong
 trong tháng 02/2024") falls in its own year only.
 
 A deadline is "upcoming" from today on; a past one is "met" when every obliged agency (or whoever
@@ -24,9 +24,8 @@ from bioplan.labels import pick
 from bioplan.layout import EXAMPLES_GRAPH
 from bioplan.monitoring.periods import Period, plan_periods
 from bioplan.monitoring.succession import change_steps, successors
-from bioplan.namespaces import CANONICAL_BASE, sparql_prologue
-
-GRAPH_BASE = CANONICAL_BASE + "graph/"
+from bioplan.namespaces import GRAPH_BASE, sparql_prologue
+from bioplan.store.interface import Store
 
 _OBLIGATIONS = """
 SELECT ?obligation ?plan ?graph ?month ?day ?dueDate ?property ?value ?lang WHERE {
@@ -127,7 +126,7 @@ def _dates(entry: _Obligation, years: range, period: Period) -> list[tuple[date,
 
 
 def deadlines(
-    store, years: range, lang: str = "vi", province: str | None = None, agency: str | None = None
+    store: Store, years: range, lang: str = "vi", province: str | None = None, agency: str | None = None
 ) -> list[Deadline]:
     """Every dated obligation's deadlines in ``years``, by date; optionally only a province's
     (its slug) or those an agency reports, receives or passes on (its IRI)."""
@@ -203,7 +202,7 @@ def deadlines(
     return sorted(found, key=lambda d: (d.due, d.province or "", d.obligation))
 
 
-def _labels(store, iris: set[str]) -> dict[str, list[tuple[str | None, str]]]:
+def _labels(store: Store, iris: set[str]) -> dict[str, list[tuple[str | None, str]]]:
     if not iris:
         return {}
     values = " ".join(f"<{i}>" for i in sorted(iris))

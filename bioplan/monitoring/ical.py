@@ -18,7 +18,8 @@ def _escape(text: str) -> str:
 def _fold(line: str) -> list[str]:
     """Content lines of at most 75 octets, continued with a leading space (RFC 5545 3.1),
     never splitting a UTF-8 character."""
-    parts, current, size = [], "", 0
+    parts: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > (75 if not parts else 74):

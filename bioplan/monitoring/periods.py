@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from bioplan.namespaces import sparql_prologue
 from bioplan.sparql.text import sparql_term
+from bioplan.store.interface import Store
 
 # MIN over the year of whichever date the plan has; an unbound year or end leaves that side open.
 _PERIODS = """
@@ -41,7 +42,7 @@ class Period:
 OPEN = Period(None, None)
 
 
-def plan_periods(store, plans: Iterable[str]) -> dict[str, Period]:
+def plan_periods(store: Store, plans: Iterable[str]) -> dict[str, Period]:
     """plan IRI -> its period; a plan with no date and no end year gets OPEN (every year)."""
     wanted = sorted(set(plans))
     if not wanted:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from bioplan.namespaces import sparql_prologue
 from bioplan.sparql.text import sparql_term
+from bioplan.store.interface import Store
 
 _STEPS = """
 SELECT ?from ?to ?date WHERE {
@@ -21,7 +22,7 @@ SELECT ?from ?to ?date WHERE {
 Steps = dict[str, list[tuple[str, date]]]
 
 
-def change_steps(store) -> Steps:
+def change_steps(store: Store) -> Steps:
     """Each organisation's change events: (a resulting organisation, the date), from the graph."""
     steps: Steps = defaultdict(list)
     for row in store.query(sparql_prologue() + _STEPS):
@@ -41,7 +42,7 @@ def successors(steps: Steps, iri: str, on: date) -> list[str]:
     return found
 
 
-def current_leads(store, iri: str, on: date) -> list[tuple[str, list[str]]]:
+def current_leads(store: Store, iri: str, on: date) -> list[tuple[str, list[str]]]:
     """The lead agencies of an item (bp:leadAgency) whose functions have passed to others by
     ``on``: (the agency the source names, its successors)."""
     item = sparql_term(ox.NamedNode(iri))

@@ -8,38 +8,19 @@ this module only reshapes the SPARQL JSON the engine writes.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from bioplan.labels import pick
-from bioplan.namespaces import BP
+from bioplan.namespaces import BP, XSD, XSD_DERIVED_INTEGERS
 from bioplan.queries.stored import Parameter, StoredQuery
 from bioplan.sparql.text import sparql_term
-from bioplan.store.embedded import Store
+from bioplan.store.interface import Store
 from bioplan.text import fold
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {
-    XSD + name
-    for name in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-        "gYear",
-    )
-}
+_INTEGERS = {XSD + name for name in ("integer", *XSD_DERIVED_INTEGERS, "gYear")}
 _NUMBERS = {XSD + "decimal", XSD + "double", XSD + "float"}
 LABEL_SUFFIX = "Label"  # a column "xLabel" names the IRI in column "x"
 
@@ -112,7 +93,7 @@ def plain_value(term: dict):
     return value
 
 
-def plain_json(results: dict, name: str, values: dict[str, str]) -> dict:
+def plain_json(results: dict, name: str, values: Mapping[str, str | int | None]) -> dict:
     """SPARQL JSON results as rows of plain values, for systems that do not read SPARQL JSON."""
     columns = results["head"].get("vars", [])
     rows = [
@@ -148,9 +129,9 @@ def result_table(results: dict) -> ResultTable:
     variables = results["head"].get("vars", [])
     labelled = {v: v + LABEL_SUFFIX for v in variables if v + LABEL_SUFFIX in variables}
     columns = [v for v in variables if v not in labelled.values()]
-    rows = []
+    rows: list[list[Cell | None]] = []
     for binding in results.get("results", {}).get("bindings", []):
-        row = []
+        row: list[Cell | None] = []
         for column in columns:
             term = binding.get(column)
             if term is None:

@@ -24,12 +24,12 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bioplan import layout
+from bioplan.namespaces import XSD
 from bioplan.sparql.text import sparql_term
 
 _HEADER = re.compile(r"^#\s*(title|description)@(\w+):\s*(.+)$")
 _PARAM = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(iri|string|integer|literal)\s*(?:=\s*(.+))?$")
 _PARAM_DESCRIPTION = re.compile(r"^#\s*param@(\w+)\s+(\w+)\s*:\s*(.+)$")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,10 @@ _KIND_NAMES = {"iri": "an absolute IRI", "integer": "an integer", "string": "a s
 
 def parse(path: Path) -> StoredQuery:
     text = path.read_text(encoding="utf-8")
-    titles, descriptions, declared, parameter_descriptions = {}, {}, [], {}
+    titles: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    declared: list[tuple[str, str, str | None]] = []
+    parameter_descriptions: dict[str, dict[str, str]] = {}
     for line in text.splitlines():
         if m := _HEADER.match(line):
             (titles if m.group(1) == "title" else descriptions)[m.group(2)] = m.group(3).strip()

@@ -103,9 +103,9 @@ def _declarations(text: str, not_code: NotCode) -> dict[str, list[str]]:
 
 def _target(text: str, position: int, declared: dict[str, list[str]]) -> tuple[int, tuple[str, ...], str | None] | None:
     """The target that starts at ``position``: (its end, the IRIs it may be, a problem); None if none does."""
-    if _VARIABLE.match(text, position):
+    if variable := _VARIABLE.match(text, position):
         return (
-            _VARIABLE.match(text, position).end(),
+            variable.end(),
             ("",),
             "its endpoint is a variable, known only while the query runs",
         )
@@ -128,6 +128,12 @@ def _target(text: str, position: int, declared: dict[str, list[str]]) -> tuple[i
     return name.end(), tuple(n + local for n in namespaces), None
 
 
+def _space_after(text: str, position: int) -> int:
+    """Where the white space and comments from ``position`` end (the pattern matches the empty string)."""
+    space = _SPACE.match(text, position)
+    return space.end() if space else position
+
+
 def clauses(text: str) -> Iterator[Clause]:
     """Every SERVICE and LOAD clause ``text`` may hold, with the endpoints it may reach."""
     if _KEYWORDS.search(text) is None:
@@ -137,11 +143,11 @@ def clauses(text: str) -> Iterator[Clause]:
     for keyword in _KEYWORDS.finditer(text):
         if keyword.start() in not_code or _inside_name(text, keyword.start()):
             continue
-        after = _SPACE.match(text, keyword.end()).end()
+        after = _space_after(text, keyword.end())
         starts = [after]
         silent = _SILENT.match(text, after)
         if silent is not None:
-            starts.append(_SPACE.match(text, silent.end()).end())
+            starts.append(_space_after(text, silent.end()))
         for start in starts:
             found = _target(text, start, declared)
             if found is not None:

@@ -69,6 +69,8 @@ def change_graphs_update(
 def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
     grouped: dict[str, list[ox.Quad]] = {}
     for quad in quads:
+        if isinstance(quad.graph_name, ox.DefaultGraph):  # the store keeps no triple outside a named graph
+            raise ValueError(f"a quad in the default graph cannot be written: {quad}")
         grouped.setdefault(quad.graph_name.value, []).append(quad)
     return grouped
 

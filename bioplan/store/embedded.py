@@ -1,4 +1,4 @@
-"""The store behind one small interface; the embedded implementation is pyoxigraph on disk."""
+"""The embedded store: pyoxigraph's RocksDB store in a folder, persistent and transactional."""
 
 from __future__ import annotations
 
@@ -6,63 +6,20 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 import pyoxigraph as ox
 
 from bioplan.sparql.text import change_graphs_update, drop_graphs_update, replace_graphs_update
-
-
-@dataclass(frozen=True)
-class RdfDocument:
-    """RDF text for the bulk loader; its triples go to ``graph`` (None: its quads name their graphs)."""
-
-    text: str | bytes
-    format: ox.RdfFormat
-    graph: str | None
-    base_iri: str | None = None
-
-
-@dataclass
-class ScratchCopy:
-    """A throw-away writable copy of a dataset; ``store`` is None once its context has ended."""
-
-    store: ox.Store | None
-
-
-class Store(Protocol):
-    """What the rest of the code needs from a triple store."""
-
-    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options): ...
-
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, atomic: bool = True) -> None:
-        """Replace the content of each named graph; other graphs stay untouched.
-
-        Atomic by default: every graph is replaced, or none is. ``atomic=False`` lets a store
-        take a faster, non-transactional path for large loads (an interrupted one is run again).
-        """
-
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL 1.1 Update as one transaction."""
-
-    def change_graphs(
-        self, replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad], added: Iterable[ox.Quad]
-    ) -> None:
-        """In one transaction: give each graph of ``replaced`` that content, take out ``removed``
-        (no blank nodes) and put in ``added``; other triples stay untouched."""
-
-    def graph_quads(self, graph: str | None) -> list[ox.Quad]:
-        """The quads of one named graph (None: the default graph)."""
-
-    def named_graphs(self) -> list[str]: ...
-
-    def close(self) -> None: ...
+from bioplan.store.interface import RdfDocument, ScratchCopy, StoreBusy, StoreKind
 
 
 class OxigraphStore:
     """pyoxigraph's RocksDB store in a folder: persistent and transactional."""
+
+    kind: StoreKind = "embedded"
+    supports_bulk_load = True  # pyoxigraph's bulk loader: Rust parses and writes, no Python object per quad
 
     def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
@@ -98,7 +55,7 @@ class OxigraphStore:
         done = self._writes_done  # read before begun: a write starting in between shows
         return done if done == self._writes_begun else None
 
-    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options):
+    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options) -> Any:
         """Run a query; ``options`` are pyoxigraph's (default_graph, named_graphs, base_iri)."""
         if "default_graph" in options or "named_graphs" in options:
             union_default_graph = False
@@ -158,15 +115,16 @@ class OxigraphStore:
         return sorted(g.value for g in self._store.named_graphs())
 
     @contextmanager
-    def checkpoint(self) -> Iterator[ScratchCopy]:
-        """A writable copy of the store as it is now, to try a change on and throw away: a RocksDB
-        checkpoint beside the store (hard links to its immutable files: instant at any size),
-        deleted afterwards. Blank nodes keep their identity, unlike a dump read back."""
+    def checkpoint(self, without: Iterable[str] = ()) -> Iterator[ScratchCopy]:
+        """A writable copy of the store as it is now but for the graphs ``without``, to try a
+        change on and throw away: a RocksDB checkpoint beside the store (hard links to its
+        immutable files: instant at any size), deleted afterwards. Blank nodes keep their
+        identity, unlike a dump read back."""
         folder = self.scratch_folder("scratch")
         scratch = None
         try:
             self.freeze(folder / "copy")
-            scratch = ScratchCopy(ox.Store(str(folder / "copy")))
+            scratch = ScratchCopy(_removed(ox.Store(str(folder / "copy")), without))
             yield scratch
         finally:
             if scratch is not None:
@@ -198,6 +156,13 @@ class OxigraphStore:
         del self._store
 
 
+def _removed(store: ox.Store, graphs: Iterable[str]) -> ox.Store:
+    """``store`` without ``graphs``."""
+    for graph in graphs:
+        store.remove_graph(ox.NamedNode(graph))
+    return store
+
+
 def _joined(documents: Iterable[RdfDocument]) -> Iterator[RdfDocument]:
     """Consecutive Turtle documents of one graph joined into one: the bulk loader pays for every
     call (252 files of 8,000 triples: a third more CPU than one call per graph). The files of a
@@ -211,59 +176,20 @@ def _joined(documents: Iterable[RdfDocument]) -> Iterator[RdfDocument]:
     key: tuple[str, str] | None = None
     texts: list[str] = []
     for document in documents:
-        text = document.text
-        joinable = (
+        text, graph, base_iri = document.text, document.graph, document.base_iri
+        if not (
             document.format == ox.RdfFormat.TURTLE
             and isinstance(text, str)
-            and document.graph is not None
-            and document.base_iri is not None
+            and graph is not None
+            and base_iri is not None
             and "_:" not in text
-        )
-        if not joinable:
+        ):
             yield document
             continue
-        if (document.graph, document.base_iri) != key:
+        if (graph, base_iri) != key:
             if key is not None:
                 yield RdfDocument("\n".join(texts), ox.RdfFormat.TURTLE, *key)
-            key, texts = (document.graph, document.base_iri), []
-        texts.append(f"@base <{document.base_iri}> .\n{text}")
+            key, texts = (graph, base_iri), []
+        texts.append(f"@base <{base_iri}> .\n{text}")
     if key is not None:
         yield RdfDocument("\n".join(texts), ox.RdfFormat.TURTLE, *key)
-
-
-def is_remote(location: str | Path) -> bool:
-    return str(location).startswith(("http://", "https://"))
-
-
-class StoreBusy(OSError):
-    """Another process holds the store's write lock (a running `bioplan serve`, say)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        holder = _lock_holder(path / "LOCK")
-        held = f"process {holder[0]} ({holder[1]})" if holder else "another process"
-        super().__init__(f"the store {path} is in use by {held}: stop it, or give this command another --store")
-
-
-def _lock_holder(lock: Path) -> tuple[int, str] | None:
-    """The process holding a POSIX lock on ``lock``, with its command line (Linux: /proc/locks)."""
-    try:
-        inode = lock.stat().st_ino
-        for line in Path("/proc/locks").read_text().splitlines():
-            fields = line.split()
-            if len(fields) > 5 and fields[5].rsplit(":", 1)[-1] == str(inode):
-                pid = int(fields[4])
-                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-                return pid, command.strip()
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-def open_store(location: str | Path, *, read_only: bool = False, settings=None) -> Store:
-    """The store at ``location``: the URL of a remote SPARQL endpoint, or a folder (embedded)."""
-    if is_remote(location):
-        from bioplan.store.remote import RemoteStore  # imported on use: the embedded path never needs httpx
-
-        return RemoteStore.from_url(str(location), settings)
-    return OxigraphStore(location, read_only=read_only)

@@ -17,8 +17,12 @@ from the embedded store: ``QuerySolutions``, ``QueryBoolean``, or an iterator of
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -26,6 +30,7 @@ import pyoxigraph as ox
 
 from bioplan.settings import Settings
 from bioplan.sparql.text import change_graphs_update, replace_graphs_update, sparql_term
+from bioplan.store.interface import RdfDocument, ScratchCopy, StoreKind
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
@@ -154,7 +159,14 @@ class RemoteTriples:
 
 
 class RemoteStore:
-    """The Store interface over a SPARQL 1.1 endpoint."""
+    """The Store interface over a SPARQL 1.1 endpoint.
+
+    What an endpoint cannot do is done over the protocol, slower: no bulk loader (one update
+    instead), no checkpoint (a copy read graph by graph), no write stamp (other clients write too).
+    """
+
+    kind: StoreKind = "remote"
+    supports_bulk_load = False  # no bulk loader over HTTP: bulk_replace is one ordinary update
 
     def __init__(
         self,
@@ -222,7 +234,7 @@ class RemoteStore:
         response = self._send("POST", self.query_url, content=body, headers={**FORM_HEADERS, "Accept": RESULTS_ACCEPT})
         return response, len(prefix)
 
-    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options):
+    def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options) -> Any:
         """Run a query; ``options`` as pyoxigraph's (default_graph, named_graphs, base_iri,
         use_default_graph_as_union). SyntaxError when the endpoint refuses the query as malformed."""
         if bindings:
@@ -273,6 +285,28 @@ class RemoteStore:
         """In one update, so in one transaction of the remote store."""
         self.update(change_graphs_update(replaced, removed, added))
 
+    def bulk_replace(self, graphs: Iterable[str], documents: Iterable[RdfDocument]) -> None:
+        """The documents parsed here and sent as one update that replaces ``graphs`` (so atomic,
+        unlike the embedded bulk loader; triples of graphs not named are added, as there): an
+        endpoint has no bulk loader we could reach."""
+        replaced: dict[str, list[ox.Quad]] = {graph: [] for graph in graphs}
+        added: list[ox.Quad] = []
+        for document in documents:
+            # Each document its own blank nodes, as the embedded bulk loader gives each file.
+            parsed = ox.parse(document.text, document.format, base_iri=document.base_iri, rename_blank_nodes=True)
+            for quad in parsed:
+                if document.graph is not None:
+                    graph = ox.NamedNode(document.graph)
+                elif isinstance(quad.graph_name, ox.NamedNode):
+                    graph = quad.graph_name
+                else:  # the store keeps no triple outside a named graph
+                    raise ValueError(f"a quad outside a named graph cannot be written: {quad}")
+                if graph.value in replaced:
+                    replaced[graph.value].append(quad)
+                else:
+                    added.append(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
+        self.update(change_graphs_update(replaced, (), added))
+
     # -- whole graphs ---------------------------------------------------------------------
 
     def graph_quads(self, graph: str | None) -> list[ox.Quad]:
@@ -296,6 +330,41 @@ class RemoteStore:
 
     def named_graphs(self) -> list[str]:
         return [s["g"].value for s in self.query(_GRAPH_NAMES, union_default_graph=False)]
+
+    # -- copies ---------------------------------------------------------------------------
+
+    def write_stamp(self) -> int | None:
+        """Always None: other clients of the endpoint write too, so no two moments are known to
+        hold the same data."""
+        return None
+
+    @contextmanager
+    def checkpoint(self, without: Iterable[str] = ()) -> Iterator[ScratchCopy]:
+        """An in-memory copy of every graph but ``without``, read one graph at a time (no Python
+        object holds the whole dataset), as the endpoint has no checkpoint. Not one snapshot: a
+        write by another client while it is read may show in some graphs only."""
+        left_out = set(without)
+        copy = ox.Store()
+        for graph in [None, *(g for g in self.named_graphs() if g not in left_out)]:
+            copy.extend(self.graph_quads(graph))
+        scratch = ScratchCopy(copy)
+        try:
+            yield scratch
+        finally:
+            scratch.store = None
+
+    def scratch_folder(self, kind: str) -> Path:
+        """A new empty folder in the system's temporary folder: a remote store has no folder of its own."""
+        return Path(tempfile.mkdtemp(prefix=f".bioplan-remote.{kind}-"))
+
+    def freeze(self, folder: Path) -> None:
+        """Every graph read into a new on-disk pyoxigraph store in ``folder``, one at a time: as
+        slow as the data is large, and not one snapshot (see ``checkpoint``). The service never
+        needs it (queries go straight to the endpoint); it is here for the interface's sake."""
+        copy = ox.Store(str(folder))
+        for graph in [None, *self.named_graphs()]:
+            copy.bulk_extend(self.graph_quads(graph))
+        copy.flush()
 
     def close(self) -> None:
         self._client.close()

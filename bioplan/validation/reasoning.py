@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from bioplan.namespaces import XSD
+
 # HermiT rejects datatypes outside the OWL 2 datatype map; xsd:date and xsd:gYear are the ones we
 # use. The reasoner sees them as xsd:dateTime / xsd:integer, which keeps their meaning for DL.
 _DATE = ox.NamedNode(XSD + "date")
@@ -48,7 +50,9 @@ def write_reasoner_input(quads: Iterable[ox.Quad], path: Path) -> None:
     triples = {
         ox.Triple(_reasoner_view(q.subject), _reasoner_view(q.predicate), _reasoner_view(q.object)) for q in quads
     }
-    path.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    text = io.BytesIO()
+    ox.serialize(triples, text, format=ox.RdfFormat.N_TRIPLES)
+    path.write_bytes(text.getvalue())
 
 
 def check_consistency(quads: Iterable[ox.Quad]) -> ConsistencyResult:

@@ -16,19 +16,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from bioplan.namespaces import BP, PREFIXES
+from bioplan.namespaces import BP, COOPERATING_ROLE, ELI, LEAD_ROLE, ORG, RDF_TYPE, SKOS
 from bioplan.paging import Paging
+from bioplan.store.interface import Store, Term
 from bioplan.views.common import (
-    COOPERATING,
-    ELI,
-    LEAD,
-    RDF_TYPE,
-    SKOS,
     ItemRow,
     Labels,
     Link,
+    Row,
+    bound,
+    bound_values,
     facts,
     iri_ref,
+    lexical,
     number,
     role_rank,
     rows,
@@ -38,7 +38,6 @@ from bioplan.views.common import (
     value,
 )
 
-ORG = PREFIXES["org"]
 OBLIGATION_ROLES = {"reportingAgency": "reporting", "reportRecipient": "recipient", "via": "via"}
 ITEMS_PER_PAGE = 100
 MAX_PAGE = 1_000_000  # the highest page number a request may ask for (the /doc route's bound too)
@@ -50,7 +49,7 @@ class AgencyItem(ItemRow):
 
     @property
     def leads(self) -> bool:
-        return any(r.iri == LEAD for r in self.roles)
+        return any(r.iri == LEAD_ROLE for r in self.roles)
 
 
 @dataclass
@@ -123,7 +122,7 @@ class _Entry:
     ordinal: int
 
 
-def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEMS_PER_PAGE) -> AgencyView | None:
+def agency_view(store: Store, iri: str, lang: str, page: int = 1, page_size: int = ITEMS_PER_PAGE) -> AgencyView | None:
     """Page ``page`` of the agency at ``iri`` for a reader of ``lang`` (a page past the last
     shows the last); None when ``iri`` is not an agency."""
     agency = iri_ref(iri)
@@ -150,8 +149,8 @@ def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEM
               OPTIONAL {{ ?event a ?kind . ?kind rdfs:subClassOf+ org:ChangeEvent }}
             }} ORDER BY ?date ?direction ?other""",
     )
-    plans = {e.plan for e in entries} | {r["plan"].value for r in plan_roles} | {r["plan"].value for r in obligations}
-    province_of = {r["plan"].value: r["a"].value for r in _plan_provinces(store, plans)}
+    plans = {e.plan for e in entries} | {bound(r, "plan") for r in plan_roles} | {bound(r, "plan") for r in obligations}
+    province_of = {bound(r, "plan"): bound(r, "a") for r in _plan_provinces(store, plans)}
     labels = Labels(
         store,
         {iri}
@@ -159,9 +158,9 @@ def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEM
         | plans
         | set(province_of.values())
         | {role for e in entries for role in e.roles}
-        | {r["role"].value for r in plan_roles}
-        | {r["o"].value for r in obligations}
-        | {r[name].value for r in changes for name in ("other", "event", "kind") if r.get(name) is not None},
+        | {bound(r, "role") for r in plan_roles}
+        | {bound(r, "o") for r in obligations}
+        | bound_values(changes, ("other", "event", "kind")),
         lang,
     )
 
@@ -181,16 +180,16 @@ def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEM
     items = _items(store, reading_order[paging.first_position - 1 : paging.last_position], labels)
     groups = _plan_groups(by_plan, paging, items, province_of, labels)
     for r in plan_roles:
-        link = labels.link(r["role"].value)
-        if link not in groups[r["plan"].value].plan_roles:
-            groups[r["plan"].value].plan_roles.append(link)
+        link = labels.link(bound(r, "role"))
+        if link not in groups[bound(r, "plan")].plan_roles:
+            groups[bound(r, "plan")].plan_roles.append(link)
     _add_obligations(groups, obligations, labels, lang)
     for group in groups.values():
         group.obligations.sort(key=lambda o: o.obligation.iri)
     return AgencyView(
         iri=iri,
         label=labels(iri),
-        alt_labels=[o.value for o in head.objects(iri, SKOS + "altLabel")],
+        alt_labels=[lexical(o) for o in head.objects(iri, SKOS + "altLabel")],
         kinds=labels.links(head.iris(iri, RDF_TYPE)),
         agency_kind=labels.links(head.iris(iri, BP + "agencyKind")),
         province=labels.links(head.iris(iri, BP + "province")),
@@ -200,23 +199,27 @@ def agency_view(store, iri: str, lang: str, page: int = 1, page_size: int = ITEM
         paging=paging,
         changes=[
             Change(
-                r["direction"].value,
-                labels.link(r["other"].value),
-                r["date"].value,
-                labels.link(r["event"].value),
-                labels.link(r["kind"].value) if r.get("kind") is not None else None,
+                bound(r, "direction"),
+                labels.link(bound(r, "other")),
+                bound(r, "date"),
+                labels.link(bound(r, "event")),
+                labels.optional_link(r["kind"]),
             )
             for r in changes
         ],
         plan_count=len(groups),
-        lead_count=sum(1 for e in entries if LEAD in e.roles),
-        cooperating_count=sum(1 for e in entries if COOPERATING in e.roles),
-        other_count=sum(1 for e in entries if any(r not in (LEAD, COOPERATING) for r in e.roles)),
+        lead_count=sum(1 for e in entries if LEAD_ROLE in e.roles),
+        cooperating_count=sum(1 for e in entries if COOPERATING_ROLE in e.roles),
+        other_count=sum(1 for e in entries if any(r not in (LEAD_ROLE, COOPERATING_ROLE) for r in e.roles)),
     )
 
 
 def _plan_groups(
-    by_plan: dict[str, list[_Entry]], paging: Paging, items: list[AgencyItem], province_of: dict, labels: Labels
+    by_plan: dict[str, list[_Entry]],
+    paging: Paging,
+    items: list[AgencyItem],
+    province_of: dict[str, str],
+    labels: Labels,
 ) -> dict[str, PlanGroup]:
     """Every plan's group, in reading order, holding its items among the page's ``items``."""
     shown = iter(items)
@@ -232,14 +235,14 @@ def _plan_groups(
             items=[next(shown) for _ in range(max(0, last - first))],
             item_total=len(plan_entries),
             items_before=min(max(0, paging.first_position - 1 - before), len(plan_entries)),
-            lead_count=sum(1 for e in plan_entries if LEAD in e.roles),
-            cooperating_count=sum(1 for e in plan_entries if COOPERATING in e.roles),
+            lead_count=sum(1 for e in plan_entries if LEAD_ROLE in e.roles),
+            cooperating_count=sum(1 for e in plan_entries if COOPERATING_ROLE in e.roles),
         )
         before += len(plan_entries)
     return groups
 
 
-def _entries(store, agency: str) -> list[_Entry]:
+def _entries(store: Store, agency: str) -> list[_Entry]:
     """Every item the agency has a role in, with its roles and ordering key (unordered)."""
     found = rows(
         store,
@@ -255,16 +258,16 @@ def _entries(store, agency: str) -> list[_Entry]:
     section: dict[str, str | None] = {}
     ordinal: dict[str, int] = {}
     for r in found:
-        subject = r["s"].value
-        plan[subject] = min(plan.get(subject, r["plan"].value), r["plan"].value)  # one plan, the same every time
-        if r["role"].value not in roles[subject]:
-            roles[subject].append(r["role"].value)
+        subject = bound(r, "s")
+        plan[subject] = min(plan.get(subject, bound(r, "plan")), bound(r, "plan"))  # one plan, the same every time
+        if bound(r, "role") not in roles[subject]:
+            roles[subject].append(bound(r, "role"))
         section[subject] = section.get(subject) or value(r["section"])
         ordinal[subject] = ordinal.get(subject) or number(r["ordinal"])
     return [_Entry(s, plan[s], tuple(sorted(roles[s], key=role_rank)), section[s], ordinal[s]) for s in sorted(plan)]
 
 
-def _plan_roles(store, agency: str) -> list[dict]:
+def _plan_roles(store: Store, agency: str) -> list[Row]:
     """The agency's roles on plans themselves (the focal point of a plan)."""
     # From the plans, not from the agency's participations: those of a busy agency are mostly
     # its items' (thousands), the plans few. The plan classes first: a property path per
@@ -273,14 +276,14 @@ def _plan_roles(store, agency: str) -> list[dict]:
     return rows(
         store,
         f"""SELECT ?plan ?role WHERE {{
-              VALUES ?class {{ {" ".join(iri_ref(r["c"].value) for r in classes)} }}
+              VALUES ?class {{ {" ".join(iri_ref(bound(r, "c")) for r in classes)} }}
               ?plan a ?class ; m8g:hasParticipation ?p .
               ?p m8g:hasParticipant {agency} ; m8g:role ?role .
             }}""",
     )
 
 
-def _items(store, shown: list[_Entry], labels: Labels) -> list[AgencyItem]:
+def _items(store: Store, shown: list[_Entry], labels: Labels) -> list[AgencyItem]:
     """The page's items with what the page prints of them: their kind and section path."""
     if not shown:
         return []
@@ -294,9 +297,9 @@ def _items(store, shown: list[_Entry], labels: Labels) -> list[AgencyItem]:
     paths: dict[str, set[str]] = defaultdict(set)
     for r in found:
         if r["type"] is not None:
-            kinds[r["s"].value].add(r["type"].value)
+            kinds[bound(r, "s")].add(bound(r, "type"))
         if r["path"] is not None:
-            paths[r["s"].value].add(r["path"].value)
+            paths[bound(r, "s")].add(bound(r, "path"))
     labels.add(store, {e.iri for e in shown} | {k for ks in kinds.values() for k in ks})
     items = []
     for entry in shown:
@@ -316,23 +319,24 @@ def _items(store, shown: list[_Entry], labels: Labels) -> list[AgencyItem]:
     return items
 
 
-def _add_obligations(groups: dict[str, PlanGroup], obligations: list[dict], labels: Labels, lang: str) -> None:
-    deadlines: dict[str, list] = defaultdict(list)
+def _add_obligations(groups: dict[str, PlanGroup], obligations: list[Row], labels: Labels, lang: str) -> None:
+    deadlines: dict[str, list[Term]] = defaultdict(list)
     for r in obligations:
-        if r["deadline"] is not None:
-            deadlines[r["o"].value].append(r["deadline"])
+        deadline_text = r["deadline"]  # OPTIONAL
+        if deadline_text is not None:
+            deadlines[bound(r, "o")].append(deadline_text)
     seen = set()
     for r in obligations:
-        key = (r["o"].value, r["prop"].value)
+        key = (bound(r, "o"), bound(r, "prop"))
         if key in seen:
             continue
         seen.add(key)
-        role = OBLIGATION_ROLES[r["prop"].value.removeprefix(BP)]
-        deadline = text_in(deadlines[r["o"].value], lang)
-        groups[r["plan"].value].obligations.append(ObligationRole(labels.link(r["o"].value), role, deadline))
+        role = OBLIGATION_ROLES[bound(r, "prop").removeprefix(BP)]
+        deadline = text_in(deadlines[bound(r, "o")], lang)
+        groups[bound(r, "plan")].obligations.append(ObligationRole(labels.link(bound(r, "o")), role, deadline))
 
 
-def _plan_provinces(store, plans: set[str]) -> list[dict]:
+def _plan_provinces(store: Store, plans: set[str]) -> list[Row]:
     if not plans:
         return []
     values = " ".join(iri_ref(p) for p in plans)

@@ -5,33 +5,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeAlias, TypeGuard, overload
 
 import pyoxigraph as ox
 
-from bioplan.labels import local_name, pick
-from bioplan.namespaces import PREFIXES, sparql_prologue
+from bioplan.labels import LABEL_PROPERTIES, local_name, pick
+from bioplan.namespaces import ROLE, sparql_prologue
+from bioplan.store.interface import Store, Term
 from bioplan.text import fold
-
-RDF_TYPE = PREFIXES["rdf"] + "type"
-SKOS = PREFIXES["skos"]
-RDFS = PREFIXES["rdfs"]
-ELI = PREFIXES["eli"]
-DCT = PREFIXES["dct"]
-M8G = PREFIXES["m8g"]
-SCHEMA = PREFIXES["schema"]
-PROV = PREFIXES["prov"]
-ROLE = PREFIXES["role"]
-
-# Label properties, best first: within one language the first property that has a label wins.
-# rdfs:label before skos:prefLabel: an area's label tells "tỉnh Bắc Ninh (từ ngày 01/7/2025)" from
-# "tỉnh Bắc Ninh" where both prefLabels say "Bắc Ninh"; concepts have prefLabels only.
-LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCT + "title", ELI + "title", SCHEMA + "name")
 
 # The roles in the order a reader expects them: who leads, who helps, then the rest.
 ROLE_ORDER = ("lead", "cooperating", "implementing", "focal-point", "advisor", "reporting", "report-recipient")
-LEAD, COOPERATING = ROLE + "lead", ROLE + "cooperating"
 
 _UNSAFE_IRI = re.compile(r'[\s<>"{}|^`\\]')
 _LABEL_BATCH = 400
@@ -46,36 +32,83 @@ def iri_ref(iri: str) -> str:
     return f"<{iri}>"
 
 
-def rows(store, sparql: str) -> list[dict[str, object]]:
+# One solution of a SELECT: each variable of the query -> its term, None where it is unbound
+# (in an OPTIONAL that did not match, a SAMPLE of nothing).
+Row: TypeAlias = Mapping[str, Term | None]
+
+
+def rows(store: Store, sparql: str) -> list[Row]:
     """The solutions of a SELECT (the project's prefixes declared) as dicts of variable -> term."""
     results = store.query(sparql_prologue() + sparql)
+    if not isinstance(results, ox.QuerySolutions):  # an ASK or a CONSTRUCT: not a SELECT
+        raise TypeError("rows() reads the solutions of a SELECT query")
     names = [v.value for v in results.variables]
+    # Each solution (an ox.QuerySolution) gives a term, or None for an unbound variable.
     return [{name: solution[name] for name in names} for solution in results]
 
 
-def value(term) -> str | None:
+def lexical(term: Term) -> str:
+    """The lexical value of a term: an IRI, a literal's text, a blank node's id. The views never
+    ask for a triple term (RDF 1.2), which has none: TypeError."""
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"a triple term has no lexical value: {term}")
+    return term.value
+
+
+@overload
+def value(term: Term) -> str: ...
+@overload
+def value(term: Term | None) -> str | None: ...
+def value(term: Term | None) -> str | None:
     """The lexical value of a term (an IRI, a literal's text, a blank node's id), or None."""
-    return None if term is None else term.value
+    return None if term is None else lexical(term)
 
 
-def number(term, default: int = 0) -> int:
+def bound_term(row: Row, name: str) -> Term:
+    """The term of ``?name`` in ``row``, a variable the query binds in every solution (outside
+    any OPTIONAL); LookupError should it be unbound all the same."""
+    term = row[name]
+    if term is None:
+        raise LookupError(f"?{name} is unbound in a solution that always binds it")
+    return term
+
+
+def bound(row: Row, name: str) -> str:
+    """The lexical value of ``?name`` in ``row``, a variable the query binds in every solution."""
+    return lexical(bound_term(row, name))
+
+
+def bound_values(found: Iterable[Row], names: Iterable[str]) -> set[str]:
+    """The lexical values ``names`` take in the solutions ``found``, where they are bound."""
+    wanted = tuple(names)
+    return {lexical(term) for row in found for name in wanted if (term := row[name]) is not None}
+
+
+def literal(term: Term) -> ox.Literal:
+    """``term`` as the literal the data must have there (a label, a narrative); TypeError if not."""
+    if not isinstance(term, ox.Literal):
+        raise TypeError(f"not a literal: {term}")
+    return term
+
+
+def number(term: Term | None, default: int = 0) -> int:
     """An integer count from a literal; ``default`` when unbound."""
-    return default if term is None else int(float(term.value))
+    return default if term is None else int(float(lexical(term)))
 
 
 @dataclass
 class Facts:
     """Every (predicate, object) of a set of subjects: subject -> predicate -> objects in order."""
 
-    by_subject: dict[str, dict[str, list]]
+    by_subject: dict[str, dict[str, list[Term]]]
 
-    def of(self, subject: str) -> dict[str, list]:
+    def of(self, subject: str) -> dict[str, list[Term]]:
         return self.by_subject.get(subject, {})
 
-    def objects(self, subject: str, predicate: str) -> list:
+    def objects(self, subject: str, predicate: str) -> list[Term]:
         return self.of(subject).get(predicate, [])
 
-    def first(self, subject: str, predicate: str):
+    def first(self, subject: str, predicate: str) -> Term | None:
         found = self.objects(subject, predicate)
         return found[0] if found else None
 
@@ -95,22 +128,23 @@ class Facts:
         }
 
 
-def facts(store, where: str) -> Facts:
+def facts(store: Store, where: str) -> Facts:
     """The facts about every ``?s`` the graph pattern ``where`` binds (it must bind ?s only)."""
     solutions = rows(store, f"SELECT ?s ?p ?o WHERE {{ {where} ?s ?p ?o }}")
-    by_subject: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    by_subject: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for row in solutions:
-        objects = by_subject[row["s"].value][row["p"].value]
-        if row["o"] not in objects:
-            objects.append(row["o"])
+        objects = by_subject[bound(row, "s")][bound(row, "p")]
+        o = bound_term(row, "o")
+        if o not in objects:
+            objects.append(o)
     return Facts({s: dict(p) for s, p in by_subject.items()})
 
 
-def is_iri(term) -> bool:
+def is_iri(term: Term | None) -> TypeGuard[ox.NamedNode]:
     return isinstance(term, ox.NamedNode)
 
 
-def text_in(terms: Iterable, lang: str) -> str | None:
+def text_in(terms: Iterable[Term], lang: str) -> str | None:
     """The literal among ``terms`` best suited to a reader of ``lang``."""
     return pick(((t.language, t.value) for t in terms if isinstance(t, ox.Literal)), lang)
 
@@ -143,12 +177,12 @@ class ItemRow:
 class Labels:
     """The labels of a set of IRIs, read in a few queries, chosen for one reader."""
 
-    def __init__(self, store, iris: Iterable[str], lang: str):
+    def __init__(self, store: Store, iris: Iterable[str], lang: str):
         self.lang = lang
         self._pairs: dict[str, list[tuple[str | None, str]]] = defaultdict(list)
         self.add(store, iris)
 
-    def add(self, store, iris: Iterable[str]) -> None:
+    def add(self, store: Store, iris: Iterable[str]) -> None:
         """Read the labels of ``iris`` not read yet."""
         wanted = sorted({i for i in iris if i and i not in self._pairs and not _UNSAFE_IRI.search(i)})
         properties = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
@@ -159,9 +193,10 @@ class Labels:
                 f"SELECT ?s ?p ?l WHERE {{ VALUES ?s {{ {' '.join(f'<{i}>' for i in batch)} }} "
                 f"VALUES ?p {{ {properties} }} ?s ?p ?l FILTER(isLiteral(?l)) }}",
             )
-            found.sort(key=lambda row: LABEL_PROPERTIES.index(row["p"].value))
+            found.sort(key=lambda row: LABEL_PROPERTIES.index(bound(row, "p")))
             for row in found:
-                self._pairs[row["s"].value].append((row["l"].language, row["l"].value))
+                label = literal(bound_term(row, "l"))  # FILTER(isLiteral(?l)): never fails
+                self._pairs[bound(row, "s")].append((label.language, label.value))
             for iri in batch:
                 self._pairs.setdefault(iri, [])
 
@@ -180,6 +215,10 @@ class Labels:
 
     def links(self, iris: Iterable[str]) -> list[Link]:
         return [self.link(i) for i in iris]
+
+    def optional_link(self, term: Term | None) -> Link | None:
+        """The link of an IRI a query may leave unbound (None then)."""
+        return None if term is None else self.link(lexical(term))
 
 
 def sort_key(label: str) -> tuple[str, str]:
@@ -206,12 +245,12 @@ def _roman(text: str) -> int | None:
     return total
 
 
-def section_key(source_section: str | None) -> tuple:
+def section_key(source_section: str | None) -> tuple[tuple[int, int | str], ...]:
     """The sort key of a canonical section id ("II.1.a", "III.10"): Roman numeral, numbers, letters
     in their printed order, so III.10 comes after III.9 and V after IV."""
     if not source_section:
         return ((2, ""),)
-    key = []
+    key: list[tuple[int, int | str]] = []
     for position, part in enumerate(source_section.split(".")):
         roman = _roman(part) if position == 0 else None
         if roman is not None:

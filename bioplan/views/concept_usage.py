@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bioplan.namespaces import BP
+from bioplan.namespaces import BP, FUNDING_SOURCE_SCHEME, LEAD_ROLE, RDF_TYPE, SKOS, WASTE_DOMAIN_SCHEME
+from bioplan.store.interface import Store, Term
 from bioplan.views.common import (
-    LEAD,
-    RDF_TYPE,
-    SKOS,
     ItemRow,
     Labels,
     Link,
+    bound,
     facts,
     iri_ref,
+    lexical,
+    literal,
     rows,
     section_key,
     sort_key,
     value,
 )
-from bioplan.views.indexes import FUNDING_SOURCE_SCHEME, WASTE_DOMAIN_SCHEME
 
 # The schemes with a usage page, and the property by which an item (or a plan) uses a concept.
 USAGE_PROPERTIES = {WASTE_DOMAIN_SCHEME: BP + "wasteDomain", FUNDING_SOURCE_SCHEME: BP + "fundingSource"}
@@ -79,16 +79,16 @@ class ConceptUsage:
         )
 
 
-def concept_scheme(store, iri: str) -> str | None:
+def concept_scheme(store: Store, iri: str) -> str | None:
     """The scheme of ``iri`` among those with a usage page, else None."""
     schemes = " ".join(iri_ref(s) for s in USAGE_PROPERTIES)
     found = rows(
         store, f"SELECT ?scheme WHERE {{ VALUES ?scheme {{ {schemes} }} {iri_ref(iri)} skos:inScheme ?scheme }}"
     )
-    return found[0]["scheme"].value if found else None
+    return bound(found[0], "scheme") if found else None
 
 
-def concept_usage(store, iri: str, lang: str) -> ConceptUsage | None:
+def concept_usage(store: Store, iri: str, lang: str) -> ConceptUsage | None:
     """The usage of the waste domain or funding source ``iri``; None for any other resource."""
     scheme = concept_scheme(store, iri)
     if scheme is None:
@@ -99,30 +99,30 @@ def concept_usage(store, iri: str, lang: str) -> ConceptUsage | None:
     leads = rows(
         store,
         f"""SELECT ?item ?agency WHERE {{ ?item {prop} {concept} ; m8g:hasParticipation ?p .
-              ?p m8g:hasParticipant ?agency ; m8g:role {iri_ref(LEAD)} }}""",
+              ?p m8g:hasParticipant ?agency ; m8g:role {iri_ref(LEAD_ROLE)} }}""",
     )
     naming_plans = {
-        r["plan"].value
+        bound(r, "plan")
         for r in rows(store, f"SELECT ?plan WHERE {{ ?plan {prop} {concept} ; a/rdfs:subClassOf* bp:Plan }}")
     }
     plans = naming_plans | {p for s in items.subjects() for p in items.iris(s, BP + "isItemOf")}
-    areas = {}
+    areas: dict[str, str] = {}
     if plans:
         values = " ".join(iri_ref(p) for p in plans)
         areas = {
-            r["plan"].value: r["area"].value
+            bound(r, "plan"): bound(r, "area")
             for r in rows(
                 store, f"SELECT ?plan ?area WHERE {{ VALUES ?plan {{ {values} }} ?plan eli:jurisdiction ?area }}"
             )
         }
     labels = Labels(
         store,
-        {iri, scheme} | items.referenced_iris() | plans | set(areas.values()) | {r["agency"].value for r in leads},
+        {iri, scheme} | items.referenced_iris() | plans | set(areas.values()) | {bound(r, "agency") for r in leads},
         lang,
     )
     lead_of: dict[str, list[str]] = {}
     for r in leads:
-        lead_of.setdefault(r["item"].value, []).append(r["agency"].value)
+        lead_of.setdefault(bound(r, "item"), []).append(bound(r, "agency"))
 
     by_plan = {p: PlanUsage(labels.link(p), p in naming_plans) for p in plans}
     for subject in items.subjects():
@@ -153,7 +153,7 @@ def concept_usage(store, iri: str, lang: str) -> ConceptUsage | None:
         iri=iri,
         kind=SCHEME_KINDS[scheme],
         label=labels(iri),
-        alt_labels=[o.value for o in head.objects(iri, SKOS + "altLabel") if _in_language(o, lang)],
+        alt_labels=[lexical(o) for o in head.objects(iri, SKOS + "altLabel") if _in_language(o, lang)],
         definition=head.text(iri, SKOS + "definition", lang),
         scheme=labels.link(scheme),
         close_matches=head.iris(iri, SKOS + "closeMatch") + head.iris(iri, SKOS + "exactMatch"),
@@ -161,5 +161,5 @@ def concept_usage(store, iri: str, lang: str) -> ConceptUsage | None:
     )
 
 
-def _in_language(literal, lang: str) -> bool:
-    return (literal.language or "").split("-")[0] in ("", lang)
+def _in_language(term: Term, lang: str) -> bool:
+    return (literal(term).language or "").split("-")[0] in ("", lang)

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
-from bioplan.namespaces import BP
+from bioplan.namespaces import BP, DCT, ELI, RDF_TYPE
+from bioplan.store.interface import Store
 from bioplan.views.common import (
-    DCT,
-    ELI,
-    RDF_TYPE,
+    Facts,
     Labels,
     Link,
+    bound,
     facts,
     iri_ref,
+    lexical,
     rows,
     sort_key,
     value,
@@ -111,7 +113,7 @@ class DirectiveView:
     diagram: Diagram | None = None
 
 
-def directive_view(store, iri: str, lang: str) -> DirectiveView | None:
+def directive_view(store: Store, iri: str, lang: str) -> DirectiveView | None:
     """The directive at ``iri`` for a reader of ``lang``; None when it is not a policy instrument."""
     root = iri_ref(iri)
     head = facts(store, f"VALUES ?s {{ {root} }} ?s a/rdfs:subClassOf* bp:PolicyInstrument .")
@@ -121,7 +123,7 @@ def directive_view(store, iri: str, lang: str) -> DirectiveView | None:
     nodes = {iri} | {e.child for e in edges} | {e.parent for e in edges}
     node_facts = facts(store, f"VALUES ?s {{ {' '.join(iri_ref(n) for n in nodes)} }}")
     plans = {
-        r["s"].value
+        bound(r, "s")
         for r in rows(
             store,
             f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {' '.join(iri_ref(n) for n in nodes)} }} "
@@ -129,7 +131,7 @@ def directive_view(store, iri: str, lang: str) -> DirectiveView | None:
         )
     }
     cited_by = [
-        r["s"].value
+        bound(r, "s")
         for r in rows(
             store, f"SELECT DISTINCT ?s WHERE {{ ?s eli:cites {root} ; a/rdfs:subClassOf* bp:PolicyInstrument }}"
         )
@@ -170,7 +172,7 @@ def directive_view(store, iri: str, lang: str) -> DirectiveView | None:
     ]
     chain_plans.sort(key=lambda c: (sort_key(c.province.label if c.province else ""), c.plan.iri))
     direct = [e.child for e in edges if e.parent == iri and e.child in plans and e.relation == IMPLEMENTS]
-    timeframes = [node.value for node in head.objects(iri, DCT + "temporal")]
+    timeframes = [lexical(node) for node in head.objects(iri, DCT + "temporal")]
     part_iris = head.iris(iri, ELI + "has_part")
     return DirectiveView(
         iri=iri,
@@ -194,7 +196,7 @@ def directive_view(store, iri: str, lang: str) -> DirectiveView | None:
     )
 
 
-def _edges(store, root: str) -> list[ChainEdge]:
+def _edges(store: Store, root: str) -> list[ChainEdge]:
     """Every implements / based-on link between documents of the chain through ``root``."""
     path = "(eli:ensures_implementation_of|eli:based_on)*"
     found = rows(
@@ -207,10 +209,10 @@ def _edges(store, root: str) -> list[ChainEdge]:
     )
     relations: dict[tuple[str, str], str] = {}
     for r in found:
-        key = (r["child"].value, r["parent"].value)
+        key = (bound(r, "child"), bound(r, "parent"))
         # One line per pair: "implements" says more than "based on" when a plan states both.
         if relations.get(key) != IMPLEMENTS:
-            relations[key] = RELATIONS[r["rel"].value]
+            relations[key] = RELATIONS[bound(r, "rel")]
     return [ChainEdge(c, p, rel) for (c, p), rel in sorted(relations.items())]
 
 
@@ -259,7 +261,7 @@ def _layout(nodes: dict[str, ChainNode], edges: list[ChainEdge], depth: dict[str
     for level in sorted(levels):
         row = levels[level]
 
-        row.sort(key=lambda node, level=level: _under_parents(node, level, nodes, parents))
+        row.sort(key=partial(_under_parents, level=level, nodes=nodes, parents=parents))
         row_width = len(row) * BOX_WIDTH + (len(row) - 1) * GAP_X
         for index, node in enumerate(row):
             node.x = (width - row_width) // 2 + index * (BOX_WIDTH + GAP_X)
@@ -303,7 +305,7 @@ def _under_parents(node: ChainNode, level: int, nodes: dict[str, ChainNode], par
     return (sum(placed) / len(placed) if placed else 0, sort_key(node.link.label))
 
 
-def _year(found, iri: str) -> str | None:
+def _year(found: Facts, iri: str) -> str | None:
     for prop in (ELI + "date_document", BP + "dateEarliest"):
         day = value(found.first(iri, prop))
         if day:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bioplan.namespaces import BP
-from bioplan.views.common import iri_ref, rows
+from bioplan.store.interface import Store
+from bioplan.views.common import bound, iri_ref, rows
 from bioplan.views.concept_usage import concept_scheme
 
 PLAN, DIRECTIVE, AGENCY, CONCEPT = "plan", "directive", "agency", "concept"
@@ -16,15 +17,15 @@ PLAN, DIRECTIVE, AGENCY, CONCEPT = "plan", "directive", "agency", "concept"
 ANCESTORS = ((BP + "Plan", PLAN), (BP + "PolicyInstrument", DIRECTIVE), (BP + "Agency", AGENCY))
 
 
-def view_kind(store, iri: str, types: Iterable[str] = ()) -> str | None:
+def view_kind(store: Store, iri: str, types: Iterable[str] = ()) -> str | None:
     """PLAN, DIRECTIVE, AGENCY, CONCEPT or None. ``types`` are the resource's classes when the
     caller has them already; without them they are read from the store."""
-    classes = set(types) or {r["t"].value for r in rows(store, f"SELECT DISTINCT ?t WHERE {{ {iri_ref(iri)} a ?t }}")}
+    classes = set(types) or {bound(r, "t") for r in rows(store, f"SELECT DISTINCT ?t WHERE {{ {iri_ref(iri)} a ?t }}")}
     if classes:
         values = " ".join(iri_ref(c) for c in classes)
         ancestors = " ".join(iri_ref(a) for a, _ in ANCESTORS)
         found = {
-            r["a"].value
+            bound(r, "a")
             for r in rows(
                 store,
                 f"SELECT DISTINCT ?a WHERE {{ VALUES ?t {{ {values} }} VALUES ?a {{ {ancestors} }} "

@@ -12,28 +12,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bioplan.namespaces import BP
+from bioplan.namespaces import BP, DCT, ELI, M8G, PROV, RDF_TYPE, SCHEMA
+from bioplan.store.interface import Store, Term
 from bioplan.views.common import (
-    DCT,
-    ELI,
-    M8G,
-    PROV,
-    RDF_TYPE,
-    SCHEMA,
     Facts,
     Labels,
     Link,
     facts,
     iri_ref,
     is_iri,
+    lexical,
     role_rank,
     section_key,
     sort_key,
     sorted_links,
     value,
 )
-from bioplan.views.indexes import plan_date
-from bioplan.views.targets import Target, numbered, targets_of
+from bioplan.views.plan_status import plan_date
+from bioplan.views.targets import Target, numbered, numbered_parts, targets_of
 
 
 @dataclass(frozen=True)
@@ -174,14 +170,14 @@ class PlanView:
         return count(self.sections)
 
 
-def _int(term) -> int | None:
-    return None if term is None else int(float(term.value))
+def _int(term: Term | None) -> int | None:
+    return None if term is None else int(float(lexical(term)))
 
 
 def _timeframes(found: Facts, subject: str, lang: str) -> list[Timeframe]:
     frames = []
     for node in found.objects(subject, DCT + "temporal"):
-        key = node.value
+        key = lexical(node)
         frames.append(
             Timeframe(
                 text=found.text(key, BP + "timeframeText", lang),
@@ -202,7 +198,7 @@ def _roles(found: Facts, subject: str, labels: Labels) -> list[Role]:
     return sorted(roles, key=lambda r: (role_rank(r.role.iri), sort_key(r.agency.label)))
 
 
-def plan_view(store, iri: str, lang: str) -> PlanView | None:
+def plan_view(store: Store, iri: str, lang: str) -> PlanView | None:
     """The plan at ``iri`` for a reader of ``lang``; None when ``iri`` is not a plan."""
     plan = iri_ref(iri)
     head = facts(store, f"VALUES ?s {{ {plan} }} ?s a/rdfs:subClassOf* bp:Plan .")
@@ -250,7 +246,7 @@ def plan_view(store, iri: str, lang: str) -> PlanView | None:
         targets=targets_of(found, iri, labels, lang),
         obligations=_obligations(found, iri, labels, lang),
         funding=_funding(found, iri, labels, items),
-        recipients=[o.value for o in found.objects(iri, BP + "recipientLine")],
+        recipients=[lexical(o) for o in found.objects(iri, BP + "recipientLine")],
         archive_note=value(found.first(iri, BP + "archiveNote")),
         signature=found.text(iri, BP + "signatureBlock", lang),
         signers=labels.links(found.iris(iri, BP + "signer")),
@@ -293,9 +289,9 @@ def _sections(found: Facts, labels: Labels, items: dict[str, Item]) -> list[Sect
     }
     own_items: dict[str, list[Item]] = {}
     for item in items.values():
-        for section in found.iris(item.iri, BP + "inSection"):
-            own_items.setdefault(section, []).append(item)
-    roots = []
+        for section_iri in found.iris(item.iri, BP + "inSection"):
+            own_items.setdefault(section_iri, []).append(item)
+    roots: list[Section] = []
     for section in sorted(sections.values(), key=lambda s: section_key(s.source_section)):
         parents = found.iris(section.iri, ELI + "is_part_of")
         parent = next((sections[p] for p in parents if p in sections), None)
@@ -311,13 +307,11 @@ def _sections(found: Facts, labels: Labels, items: dict[str, Item]) -> list[Sect
 
 def _obligations(found: Facts, plan: str, labels: Labels, lang: str) -> list[Obligation]:
     obligations = []
-    for subject in sorted(found.subjects(), key=numbered):
-        if plan not in found.iris(subject, BP + "obligationOf"):
-            continue
+    for subject in numbered_parts(found, BP + "obligationOf", plan):
         schedule_node = found.first(subject, BP + "schedule")
         schedule = None
         if schedule_node is not None:
-            key = schedule_node.value
+            key = lexical(schedule_node)
             schedule = Schedule(
                 value(found.first(key, SCHEMA + "repeatFrequency")),
                 _int(found.first(key, SCHEMA + "byMonth")),

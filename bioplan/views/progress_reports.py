@@ -5,22 +5,23 @@ replaced (no dct:isReplacedBy). Each report is read with the named graph it came
 can say when what it shows comes from the example reports (their own graph, never official).
 Also the plan's period: the years a report on it may cover.
 Shared by the plan dashboard (bioplan/views/dashboard.py) and target tracking
-(bioplan/views/targets.py); kept apart because the plan page imports targets.py and the
+(bioplan/views/target_tracking.py); kept apart because the plan page imports targets.py and the
 dashboard imports the plan page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bioplan.layout import EXAMPLES_GRAPH
 from bioplan.monitoring.periods import plan_periods
-from bioplan.namespaces import CANONICAL_BASE
-from bioplan.views.common import Link, iri_ref, rows, value
+from bioplan.namespaces import PROGRESS_STATUS_SCHEME
+from bioplan.store.interface import Store
+from bioplan.views.common import Labels, Link, Row, bound, iri_ref, literal, rows, value
 
-STATUS_SCHEME = CANONICAL_BASE + "def/progress-status"
-CANCELLED = STATUS_SCHEME + "/cancelled"
+CANCELLED = PROGRESS_STATUS_SCHEME + "/cancelled"
 
 
 def _current(plan: str | None) -> str:
@@ -34,9 +35,9 @@ def _current(plan: str | None) -> str:
       FILTER NOT EXISTS {{ ?report dct:isReplacedBy ?newer }}"""
 
 
-def plan_period(store, plan: str) -> tuple[int | None, int | None]:
+def plan_period(store: Store, plan: str) -> tuple[int | None, int | None]:
     """(first year, last year): the year it was issued (or its earliest date) to its latest end
-    year, read as the calendar reads it (bioplan/periods.py)."""
+    year, read as the calendar reads it (bioplan/monitoring/periods.py)."""
     period = plan_periods(store, [plan])[plan]
     return (period.first, period.last)
 
@@ -74,7 +75,7 @@ class Report:
         return (self.year, self.issued_at, self.iri)
 
 
-def current_reports(store, plan: str | None = None) -> list[Report]:
+def current_reports(store: Store, plan: str | None = None) -> list[Report]:
     """The current reports on ``plan`` (on every plan when None), oldest first."""
     found = rows(
         store,
@@ -88,16 +89,16 @@ def current_reports(store, plan: str | None = None) -> list[Report]:
     reports: dict[str, Report] = {}
     for r in found:
         try:
-            year = int(r["year"].value)
+            year = int(bound(r, "year"))
         except ValueError:
             continue  # the shapes refuse such a report; a hand-edited store may still hold one
         report = Report(
-            iri=r["report"].value,
-            plan=r["plan"].value,
-            agency=r["agency"].value,
+            iri=bound(r, "report"),
+            plan=bound(r, "plan"),
+            agency=bound(r, "agency"),
             year=year,
-            issued=r["issued"].value,
-            graph=r["g"].value,
+            issued=bound(r, "issued"),
+            graph=bound(r, "g"),
             late=value(r["late"]) in ("true", "1"),
             deadline=value(r["deadline"]),
         )
@@ -115,25 +116,39 @@ class TaskStatus:
     narrative: tuple[tuple[str | None, str], ...] = ()
 
 
-def task_statuses(store, reports: list[Report]) -> list[TaskStatus]:
-    """The item statuses ``reports`` give."""
-    if not reports:
+# What a report says, as (variables, graph pattern) about ?report: its items' progress, its indicator values.
+_TASK_PROGRESS = (
+    "?item ?status ?narrative",
+    "?report bp:hasTaskProgress ?part . ?part bp:progressOf ?item ; bp:status ?status . "
+    "OPTIONAL { ?part bp:narrative ?narrative }",
+)
+_INDICATOR_VALUES = (
+    "?target ?value ?unit",
+    "?report bp:hasIndicatorValue ?reading . ?reading bp:valueFor ?target ; schema:value ?value ; schema:unitCode ?unit .",
+)
+
+
+def _said_in(store: Store, reports: Iterable[str], variables: str, pattern: str) -> list[Row]:
+    """The solutions of ``pattern`` (binding ``variables``) for each of ``reports`` (?report: IRIs)."""
+    chosen = " ".join(iri_ref(iri) for iri in reports)
+    if not chosen:
         return []
+    return rows(store, f"SELECT ?report {variables} WHERE {{ VALUES ?report {{ {chosen} }} {pattern} }}")
+
+
+def task_statuses(store: Store, reports: list[Report]) -> list[TaskStatus]:
+    """The item statuses ``reports`` give."""
     by_iri = {r.iri: r for r in reports}
-    found = rows(
-        store,
-        f"""SELECT ?report ?item ?status ?narrative WHERE {{
-              VALUES ?report {{ {" ".join(iri_ref(i) for i in by_iri)} }}
-              ?report bp:hasTaskProgress ?part . ?part bp:progressOf ?item ; bp:status ?status .
-              OPTIONAL {{ ?part bp:narrative ?narrative }}
-            }}""",
-    )
-    parts: dict[tuple[str, str], tuple[str, list]] = {}
+    found = _said_in(store, by_iri, *_TASK_PROGRESS)
+    parts: dict[tuple[str, str], tuple[str, list[tuple[str | None, str]]]] = {}
     for r in found:
-        key = (r["report"].value, r["item"].value)
-        _status, narratives = parts.setdefault(key, (r["status"].value, []))
-        text = r["narrative"]
-        if text is not None and (text.language, text.value) not in narratives:
+        key = (bound(r, "report"), bound(r, "item"))
+        _status, narratives = parts.setdefault(key, (bound(r, "status"), []))
+        narrative = r["narrative"]  # OPTIONAL
+        if narrative is None:
+            continue
+        text = literal(narrative)  # bp:narrative is a literal (the report shapes)
+        if (text.language, text.value) not in narratives:
             narratives.append((text.language, text.value))
     return [
         TaskStatus(by_iri[report], item, status, tuple(narratives))
@@ -165,26 +180,19 @@ class Reading:
     unit: str  # its UN/CEFACT code (C62 a count, P1 percent ...)
 
 
-def readings(store, reports: list[Report]) -> list[Reading]:
+def readings(store: Store, reports: list[Report]) -> list[Reading]:
     """The indicator values ``reports`` give, by report order."""
-    if not reports:
-        return []
     by_iri = {r.iri: r for r in reports}
-    found = rows(
-        store,
-        f"""SELECT ?report ?target ?value ?unit WHERE {{
-              VALUES ?report {{ {" ".join(iri_ref(i) for i in by_iri)} }}
-              ?report bp:hasIndicatorValue ?reading .
-              ?reading bp:valueFor ?target ; schema:value ?value ; schema:unitCode ?unit .
-            }}""",
-    )
+    found = _said_in(store, by_iri, *_INDICATOR_VALUES)
     values = []
     for r in found:
         try:
-            number = float(r["value"].value)
+            number = float(bound(r, "value"))
         except ValueError:
             continue
-        values.append(Reading(by_iri[r["report"].value], r["target"].value, number, r["value"].value, r["unit"].value))
+        values.append(
+            Reading(by_iri[bound(r, "report")], bound(r, "target"), number, bound(r, "value"), bound(r, "unit"))
+        )
     return sorted(values, key=lambda v: v.report.recency())
 
 
@@ -200,21 +208,21 @@ class StatusConcept:
         return self.iri == CANCELLED
 
 
-def status_concepts(store, labels) -> dict[str, StatusConcept]:
+def status_concepts(store: Store, labels: Labels) -> dict[str, StatusConcept]:
     """The progress-status scheme, in its weight order (``labels``: a common.Labels to read into)."""
     found = rows(
         store,
         f"""SELECT ?c (SAMPLE(?n) AS ?notation) (SAMPLE(?w) AS ?weight) WHERE {{
-              ?c skos:inScheme {iri_ref(STATUS_SCHEME)} .
+              ?c skos:inScheme {iri_ref(PROGRESS_STATUS_SCHEME)} .
               OPTIONAL {{ ?c skos:notation ?n }} OPTIONAL {{ ?c bp:progressWeight ?w }}
             }} GROUP BY ?c""",
     )
-    labels.add(store, [r["c"].value for r in found])
+    labels.add(store, [bound(r, "c") for r in found])
     concepts = [
         StatusConcept(
-            r["c"].value,
-            value(r["notation"]) or r["c"].value.rsplit("/", 1)[-1],
-            labels.link(r["c"].value),
+            bound(r, "c"),
+            value(r["notation"]) or bound(r, "c").rsplit("/", 1)[-1],
+            labels.link(bound(r, "c")),
             float(value(r["weight"]) or 0),
         )
         for r in found

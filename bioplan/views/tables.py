@@ -31,7 +31,42 @@ class Column:
         return [self.key, f"{self.key}_label"] if self.kind in (LINK, LINKS) else [self.key]
 
 
-Cell = Link | list[Link] | int | str | None
+# A table cell: a link (LINK), links (LINKS), a number (NUMBER: a count, a weight, a percent), text (TEXT), or empty.
+Cell = Link | list[Link] | int | float | str | None
+
+
+def link_in(row: dict[str, Cell], key: str) -> Link:
+    """The link in the ``key`` cell of ``row``, a LINK column every row fills."""
+    cell = row[key]
+    if not isinstance(cell, Link):
+        raise TypeError(f"the {key} cell holds no link: {cell!r}")
+    return cell
+
+
+def count_in(row: dict[str, Cell], key: str) -> int:
+    """The count in the ``key`` cell of ``row``, a column of counts every row fills."""
+    cell = row[key]
+    if not isinstance(cell, int):
+        raise TypeError(f"the {key} cell holds no count: {cell!r}")
+    return cell
+
+
+def _optional_link(cell: Cell) -> Link | None:
+    """A LINK cell: its link, None when empty."""
+    if isinstance(cell, Link):
+        return cell
+    if not cell:
+        return None
+    raise TypeError(f"a link cell holds {cell!r}")
+
+
+def _links(cell: Cell) -> list[Link]:
+    """A LINKS cell: its links, none when empty."""
+    if isinstance(cell, list):
+        return cell
+    if not cell:
+        return []
+    raise TypeError(f"a links cell holds {cell!r}")
 
 
 @dataclass
@@ -61,11 +96,13 @@ class IndexTable:
             for column in self.columns:
                 cell = row.get(column.key)
                 if column.kind == LINK:
-                    record[column.key] = cell.iri if cell else None
-                    record[f"{column.key}_label"] = cell.label if cell else None
+                    link = _optional_link(cell)
+                    record[column.key] = link.iri if link else None
+                    record[f"{column.key}_label"] = link.label if link else None
                 elif column.kind == LINKS:
-                    record[column.key] = [link.iri for link in cell or []]
-                    record[f"{column.key}_label"] = [link.label for link in cell or []]
+                    links = _links(cell)
+                    record[column.key] = [link.iri for link in links]
+                    record[f"{column.key}_label"] = [link.label for link in links]
                 else:
                     record[column.key] = cell
             records.append(record)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from bioplan.namespaces import BP, CANONICAL_BASE, PREFIXES, graph_iri
+from bioplan.store.interface import Term
 
 PROVENANCE_GRAPH = graph_iri("provenance")
 
@@ -49,7 +50,7 @@ def activity_quads(
     agent = _iri(agent_iri(token_name))
     graph = _iri(PROVENANCE_GRAPH)
     when = ended.isoformat(timespec="microseconds").replace("+00:00", "Z")
-    triples = [
+    triples: list[tuple[ox.NamedNode, ox.NamedNode, Term]] = [
         (activity, _RDF_TYPE, _iri(_PROV + "Activity")),
         (activity, _iri(_PROV + "wasAssociatedWith"), agent),
         (activity, _iri(_PROV + "endedAtTime"), ox.Literal(when, datatype=_iri(_XSD + "dateTime"))),

@@ -20,29 +20,29 @@ Policies, in one place:
 
 from __future__ import annotations
 
-import hashlib
-import re
 import threading
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from bioplan.engine.parse_sandbox import ParseSandbox
 from bioplan.engine.query import QueryError, parse_position
-from bioplan.loading.rdfio import nfc_quad
 from bioplan.namespaces import graph_iri
 from bioplan.settings import Settings
 from bioplan.sparql import outbound
-from bioplan.sparql.text import _mask
 from bioplan.sparql.update_targets import written_graphs
-from bioplan.store.embedded import OxigraphStore, ScratchCopy, Store
+from bioplan.store.interface import ScratchCopy, Store
 from bioplan.text import nfc
-from bioplan.validation.reference import ValidationReport
+from bioplan.validation.report import ValidationReport
 from bioplan.validation.shacl import validate_store
 from bioplan.writes.auth import Authenticator, Principal, Unauthenticated
+from bioplan.writes.errors import Forbidden, GraphNotFound, InvalidWrite, PreconditionFailed, UpdateRefused
+from bioplan.writes.etags import check_preconditions, etag_matches, graph_etag
+from bioplan.writes.graph_terms import Graph, Triples, graph_quads, graph_sizes, has_blank_node, normalised, quads
+from bioplan.writes.listener import WriteListener
+from bioplan.writes.protocol_dataset import with_protocol_dataset
 from bioplan.writes.provenance import PROVENANCE_GRAPH, activity_quads
 from bioplan.writes.scope import ForeignSubject, check_subjects
 
@@ -65,41 +65,6 @@ __all__ = [
 # The shared context every changed graph is validated with.
 CONTEXT_GRAPHS = (graph_iri("ontology"), graph_iri("national"))
 
-Triples = set[ox.Triple]
-Graph = str | None  # a named graph's IRI; None: the default graph
-
-
-class Forbidden(Exception):
-    """The token may not write the graph it tried to write (403)."""
-
-
-class PreconditionFailed(Exception):
-    """If-Match named an ETag that is no longer current, or If-None-Match one that is (412)."""
-
-
-class GraphNotFound(Exception):
-    """The graph holds no triples (404)."""
-
-
-class InvalidWrite(Exception):
-    """The write's result would not conform to the shapes (422); nothing was stored."""
-
-    def __init__(self, report: ValidationReport):
-        super().__init__(f"{len(report.errors)} SHACL violation(s)")
-        self.report = report
-
-
-class UpdateRefused(Exception):
-    """The update cannot be run as sent (400); ``code`` says why, for the error body.
-
-    dataset-conflict: using-graph-uri or using-named-graph-uri together with USING or WITH;
-    update-failed: evaluation failed (DROP of a graph that does not exist, a LOAD that failed).
-    """
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
 
 @dataclass(frozen=True)
 class WriteResult:
@@ -114,187 +79,16 @@ class GraphContent:
     etag: str | None  # None for the default graph (the union of all graphs: no validator)
 
 
-# ---------------------------------------------------------------------------------------------
-# ETags
-
-
-def graph_etag(triples: Iterable[ox.Triple]) -> str:
-    """A strong validator of a graph's content: equal for equal graphs, whatever the blank node labels.
-
-    Blank node labels are store artefacts (they change when a graph is rewritten), so each blank
-    node is named by a hash of its neighbourhood: the triples it occurs in, with blank nodes
-    blanked out. The ETag is the SHA-256 of the sorted N-Triples lines so relabelled, duplicates
-    kept (two blank nodes with equal neighbourhoods still count twice). This is one round of
-    Weisfeiler-Lehman refinement: linear in the graph, unlike full canonicalisation (RDFC-1.0),
-    whose worst case a hostile PUT could trigger on every GET.
-    """
-    lines = [(str(t.subject), str(t.predicate), str(t.object)) for t in triples]
-    neighbourhood: dict[str, list[str]] = defaultdict(list)
-    for s, p, o in lines:
-        for own in {x for x in (s, o) if x.startswith("_:")}:
-            neighbourhood[own].append(
-                " ".join(("_:self" if x == own else "_:" if x.startswith("_:") else x) for x in (s, p, o))
-            )
-    labels = {
-        node: "_:" + hashlib.sha256("\n".join(sorted(around)).encode()).hexdigest()[:24]
-        for node, around in neighbourhood.items()
-    }
-    canonical = sorted(f"{labels.get(s, s)} {p} {labels.get(o, o)} ." for s, p, o in lines)
-    digest = hashlib.sha256("\n".join(canonical).encode("utf-8")).hexdigest()
-    return f'"{digest[:40]}"'
-
-
-_ENTITY_TAG = re.compile(r'\*|(?:W/)?"[^"]*"')
-
-
-def etag_matches(header: str | None, etag: str | None, *, weak: bool) -> bool:
-    """Whether an If-Match (``weak=False``) or If-None-Match (``weak=True``) header names ``etag``.
-
-    ``*`` matches any existing graph. Strong comparison never matches a weak tag (RFC 9110 8.8.3.2).
-    """
-    if header is None or etag is None:
-        return False
-    for tag in _ENTITY_TAG.findall(header):
-        if tag == "*":
-            return True
-        if tag.startswith("W/"):
-            if weak and tag[2:] == etag:
-                return True
-        elif tag == etag:
-            return True
-    return False
-
-
-def check_preconditions(etag: str | None, if_match: str | None, if_none_match: str | None) -> None:
-    """RFC 9110 13.1.1 and 13.1.2 for a write: raise PreconditionFailed when either fails."""
-    if if_match is not None and not etag_matches(if_match, etag, weak=False):
-        current = f"its ETag is now {etag}" if etag else "it holds no triples"
-        raise PreconditionFailed(f"If-Match {if_match.strip()} does not match the graph: {current}")
-    if if_none_match is not None and etag_matches(if_none_match, etag, weak=True):
-        raise PreconditionFailed(f"If-None-Match {if_none_match.strip()} matches the graph's ETag {etag}")
-
-
-# ---------------------------------------------------------------------------------------------
-# The dataset of an update: the protocol's using-graph-uri / using-named-graph-uri
-
-# Keywords, not parts of a prefixed name (ex:where), a variable (?where) or a longer word.
-_KEYWORD = r"(?<![\w:?$.\-]){}(?![\w:\-])"
-_WHERE = re.compile(_KEYWORD.format("WHERE"), re.IGNORECASE)
-_DATASET_CLAUSE = re.compile(_KEYWORD.format("(?:USING|WITH)"), re.IGNORECASE)
-_DELETE_WHERE = re.compile(_KEYWORD.format(r"DELETE\s+WHERE"), re.IGNORECASE)
-
-
-def _depths(masked: str) -> list[int]:
-    """The brace depth before each character of ``masked`` (strings, IRIs, comments blanked)."""
-    depths, depth = [], 0
-    for char in masked:
-        depths.append(depth)
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-    return depths
-
-
-def _closing_brace(masked: str, opening: int) -> int:
-    depth = 0
-    for position in range(opening, len(masked)):
-        if masked[position] == "{":
-            depth += 1
-        elif masked[position] == "}":
-            depth -= 1
-            if depth == 0:
-                return position
-    return len(masked) - 1
-
-
-def with_protocol_dataset(update: str, using_graphs: Iterable[str] = (), using_named_graphs: Iterable[str] = ()) -> str:
-    """``update`` with USING / USING NAMED clauses added to every operation that has a WHERE.
-
-    This is how the SPARQL 1.1 Protocol's using-graph-uri and using-named-graph-uri set the
-    dataset of an update. DELETE WHERE takes no USING, so it is written out as the DELETE ...
-    WHERE it abbreviates. An update that sets its own dataset (USING, WITH) may not be given
-    one by the protocol too: UpdateRefused("dataset-conflict").
-    """
-    using_graphs, using_named_graphs = tuple(using_graphs), tuple(using_named_graphs)
-    if not using_graphs and not using_named_graphs:
-        return update
-    for iri in (*using_graphs, *using_named_graphs):
-        ox.NamedNode(iri)  # ValueError for something that is not an absolute IRI
-    masked = _mask(update, keep_iris=False)
-    depths = _depths(masked)
-    top_level = [m for m in _DATASET_CLAUSE.finditer(masked) if depths[m.start()] == 0]
-    if top_level:
-        raise UpdateRefused(
-            "dataset-conflict",
-            f"the update sets its own dataset with {top_level[0].group(0).upper()}: it may not also be given "
-            "using-graph-uri or using-named-graph-uri parameters",
-        )
-    clauses = " ".join([*(f"USING <{g}>" for g in using_graphs), *(f"USING NAMED <{g}>" for g in using_named_graphs)])
-    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied from the end
-    delete_wheres = {m.end(): m for m in _DELETE_WHERE.finditer(masked) if depths[m.start()] == 0}
-    for where in _WHERE.finditer(masked):
-        if depths[where.start()] != 0:
-            continue
-        abbreviated = delete_wheres.get(where.end())
-        if abbreviated is None:
-            edits.append((where.start(), where.start(), f"{clauses} "))
-            continue
-        opening = masked.index("{", where.end())
-        closing = _closing_brace(masked, opening)
-        pattern = update[opening : closing + 1]
-        edits.append((abbreviated.start(), closing + 1, f"DELETE {pattern} {clauses} WHERE {pattern}"))
-    for start, end, replacement in sorted(edits, reverse=True):
-        update = update[:start] + replacement + update[end:]
-    return update
-
-
-# ---------------------------------------------------------------------------------------------
-# The service
-
-
-def _graph_term(graph: Graph) -> ox.NamedNode | ox.DefaultGraph:
-    return ox.NamedNode(graph) if graph is not None else ox.DefaultGraph()
-
-
-def _has_blank_node(term) -> bool:
-    if isinstance(term, ox.BlankNode):
-        return True
-    if isinstance(term, ox.Triple):
-        return any(_has_blank_node(t) for t in (term.subject, term.predicate, term.object))
-    return False
-
-
-def _graph_quads(store: ox.Store, graph: Graph) -> Iterable[ox.Quad]:
-    return store.quads_for_pattern(None, None, None, _graph_term(graph))
-
-
-def _sizes(query: Callable[[str], Iterable]) -> dict[Graph, int]:
-    """The number of triples of each graph that holds any (None: the default graph, not the union)."""
-    sizes: dict[Graph, int] = {
-        row["g"].value: int(row["n"].value)
-        for row in query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    }
-    default = int(next(iter(query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
-    if default:
-        sizes[None] = default
-    return sizes
-
-
-def _quads(graph: Graph, triples: Iterable[ox.Triple]) -> list[ox.Quad]:
-    term = _graph_term(graph)
-    return [ox.Quad(t.subject, t.predicate, t.object, term) for t in triples]
-
-
-def _normalised(items: Iterable[ox.Quad | ox.Triple]) -> Triples:
-    """Triples in NFC, whatever graph they came in (the caller names the target graph)."""
-    return {nfc_quad(ox.Quad(t.subject, t.predicate, t.object)).triple for t in items}
-
-
 class WriteService:
     """Authorises, computes, checks, validates, commits and records writes. Built once per app."""
 
-    def __init__(self, settings: Settings, store: Store, listeners: Sequence = (), parser: ParseSandbox | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        listeners: Sequence[WriteListener] = (),
+        parser: ParseSandbox | None = None,
+    ):
         self.store = store
         # Where an update's syntax is checked first: a parser crash there costs only the request.
         self.parser = parser if parser is not None else ParseSandbox(settings.parse_timeout_s)
@@ -343,7 +137,7 @@ class WriteService:
         if_none_match: str | None = None,
     ) -> WriteResult:
         """Replace the graph's content with ``quads`` (their graph names are ignored)."""
-        incoming = _normalised(quads)
+        incoming = normalised(quads)
         return self._write_graph(principal, graph, lambda _current: incoming, if_match, if_none_match)
 
     def post_graph(
@@ -358,7 +152,7 @@ class WriteService:
     ) -> WriteResult:
         """Merge ``quads`` into the graph (creating it when it holds no triples). ``report``: the
         report service files a progress report, which a province token may not write otherwise."""
-        incoming = _normalised(quads)
+        incoming = normalised(quads)
         return self._write_graph(
             principal, graph, lambda current: current | incoming, if_match, if_none_match, report=report
         )
@@ -395,7 +189,7 @@ class WriteService:
                 return after if name == graph else self._triples(name)
 
             result = self._apply(principal, {graph: current}, {graph: after}, lookup, report=report)
-        if graph not in result.graphs and after:
+        if graph is not None and graph not in result.graphs and after:
             # Nothing changed (a PUT of the same triples): the answer still carries the ETag.
             return WriteResult(result.graphs, {graph: graph_etag(after)}, result.created)
         return result
@@ -424,7 +218,7 @@ class WriteService:
             self.parser.check_update(text, base_iri)  # before the dataset is copied for nothing
         written = written_graphs(text)
         with self._lock, self._scratch() as copy:
-            scratch = copy.store
+            scratch = copy.open()
             try:
                 scratch.update(text, base_iri=base_iri)
             except SyntaxError as error:
@@ -433,36 +227,26 @@ class WriteService:
                 raise UpdateRefused("update-failed", f"the update failed: {error}") from error
             # The graphs the text names as written, else every graph. The sizes of the others are
             # checked too: should rdflib read a graph's IRI otherwise than Oxigraph, nothing is lost.
-            before_sizes, after_sizes = self._store_sizes(), _sizes(scratch.query)
+            before_sizes, after_sizes = self._store_sizes(), graph_sizes(scratch.query)
             changed = written
             if changed is None or any(
                 before_sizes.get(g, 0) != after_sizes.get(g, 0) for g in {*before_sizes, *after_sizes} - changed
             ):
                 changed = self._changed_graphs(scratch, before_sizes, after_sizes)
             before = {graph: self._triples(graph) for graph in changed}
-            after = {graph: {q.triple for q in _graph_quads(scratch, graph)} for graph in changed}
+            after = {graph: {q.triple for q in graph_quads(scratch, graph)} for graph in changed}
             # Graphs the update left alone are read from the store, as they stay.
             return self._apply(
                 principal, before, after, lambda name: after[name] if name in after else self._triples(name)
             )
 
-    @contextmanager
-    def _scratch(self) -> Iterator[ScratchCopy]:
+    def _scratch(self) -> AbstractContextManager[ScratchCopy]:
         """A copy of the dataset an update sees (every graph but the provenance graph) to run it
-        on: the embedded store's checkpoint (instant), else an in-memory copy made one graph at a
-        time (no set of the whole dataset is held)."""
-        if isinstance(self.store, OxigraphStore):
-            with self.store.checkpoint() as copy:
-                copy.store.remove_graph(ox.NamedNode(PROVENANCE_GRAPH))
-                yield copy
-            return
-        copy = ScratchCopy(ox.Store())
-        for graph in [None, *(g for g in self.store.named_graphs() if g != PROVENANCE_GRAPH)]:
-            copy.store.extend(self.store.graph_quads(graph))
-        yield copy
+        on: the embedded store's checkpoint (instant), a remote store's graphs read into memory."""
+        return self.store.checkpoint(without=[PROVENANCE_GRAPH])
 
     def _store_sizes(self) -> dict[Graph, int]:
-        sizes = _sizes(lambda sparql: self.store.query(sparql, union_default_graph=False))
+        sizes = graph_sizes(lambda sparql: self.store.query(sparql, union_default_graph=False))
         sizes.pop(PROVENANCE_GRAPH, None)  # not in the scratch copy: the update does not see it
         return sizes
 
@@ -519,9 +303,9 @@ class WriteService:
                     check_subjects(principal.province, before.get(graph, empty), lookup(graph), reports=report)
                 except ForeignSubject as error:
                     raise Forbidden(str(error)) from error
-        report = self._validate(changed, lookup)
-        if report is not None and not report.conforms:
-            raise InvalidWrite(report)
+        validation = self._validate(changed, lookup)
+        if validation is not None and not validation.conforms:
+            raise InvalidWrite(validation)
         named: dict[str, tuple[int, int]] = {g: counts for g, counts in changed.items() if g is not None}
         # Only the difference is written, with its record in the same transaction (no write without
         # its record); a graph whose change touches a blank node is written whole (SPARQL's DELETE
@@ -532,14 +316,14 @@ class WriteService:
         for graph in named:
             old, new = before.get(graph, empty), lookup(graph)
             gone, came = old - new, new - old
-            if not new or any(_has_blank_node(t) for t in (*gone, *came)):  # emptied: dropped
-                replaced[graph] = _quads(graph, new)
+            if not new or any(has_blank_node(t) for t in (*gone, *came)):  # emptied: dropped
+                replaced[graph] = quads(graph, new)
             else:
-                removed += _quads(graph, gone)
-                added += _quads(graph, came)
+                removed += quads(graph, gone)
+                added += quads(graph, came)
         self.store.change_graphs(replaced, removed, added)
         # The copies (query process, search index) take each changed graph whole.
-        writes = {graph: _quads(graph, lookup(graph)) for graph in named}
+        writes = {graph: quads(graph, lookup(graph)) for graph in named}
         writes[PROVENANCE_GRAPH] = self.store.graph_quads(PROVENANCE_GRAPH)
         for listener in self.listeners:
             listener.refresh(writes)
@@ -561,7 +345,7 @@ class WriteService:
         for graph in dict.fromkeys([*CONTEXT_GRAPHS, *changed]):
             triples = lookup(graph)
             data.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)  # one (default) graph
-            if graph in changed:
+            if graph is not None and graph in changed:
                 # The report names the graph a violating node was written to.
                 origin.update({t.subject.value: graph for t in triples if isinstance(t.subject, ox.NamedNode)})
         return validate_store(data, origin=origin)

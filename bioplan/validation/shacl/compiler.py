@@ -11,11 +11,12 @@ import rdflib
 from rdflib.namespace import SH
 
 from bioplan.validation.shacl.constraint import Constraint, Query
-from bioplan.validation.shacl.core import core_constraints, shape_predicates_known
+from bioplan.validation.shacl.core import core_constraints
 from bioplan.validation.shacl.errors import ShapeError, UnsupportedShape
 from bioplan.validation.shacl.shapes import Focus, Scope, Shape, has_targets, read_shape, target_focus, value_focus
 from bioplan.validation.shacl.sparql_based import read_components, sparql_constraints
 from bioplan.validation.shacl.terms import instances, ordered
+from bioplan.validation.shacl.vocabulary import shape_predicates_known
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ def compile_shapes(graph: rdflib.Graph) -> CompiledShapes:
     empty = ox.Store()
     for check in checks:
         try:
-            list(empty.query(check.sparql))
+            solutions = empty.query(check.sparql)
+            assert isinstance(solutions, ox.QuerySolutions)  # every check is a SELECT
+            list(solutions)
         except SyntaxError as error:
             raise ShapeError(f"the query for shape {check.shape.node} is not valid SPARQL ({error})") from error
     return CompiledShapes(graph, checks)

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
-from bioplan.validation.reference import SECTION_PATH, ValidationReport, Violation
+from bioplan.validation.report import SECTION_PATH, ValidationReport, Violation, shape_name
 from bioplan.validation.shacl.paths import copy_path, sparql_path
 from bioplan.validation.shacl.run import Result
 
@@ -44,17 +44,6 @@ def validation_report(
     )
 
 
-def shape_name(shapes: rdflib.Graph, shape) -> str:
-    """A shape's sh:name, or that of a shape holding it by sh:property, or its IRI (as validation.py does)."""
-    name = shapes.value(shape, SH.name)
-    if name is None:
-        for parent in shapes.subjects(SH.property, shape):
-            name = shapes.value(parent, SH.name)
-            if name is not None:
-                break
-    return str(name) if name is not None else str(shape)
-
-
 def path_text(shapes: rdflib.Graph, path) -> str | None:
     """An IRI path as the IRI; any other path in SPARQL property path syntax (a blank node label says nothing)."""
     if path is None:
@@ -72,6 +61,7 @@ def _messages(result: Result) -> dict[str, str]:
 
 
 def _section_path(store: ox.Store, focus) -> str | None:
+    subject: ox.NamedNode | ox.BlankNode
     if isinstance(focus, rdflib.URIRef):
         subject = ox.NamedNode(str(focus))
     elif isinstance(focus, rdflib.BNode):
@@ -79,7 +69,8 @@ def _section_path(store: ox.Store, focus) -> str | None:
     else:
         return None
     for quad in store.quads_for_pattern(subject, _SECTION_PATH, None, None):
-        return quad.object.value
+        # A section path is a literal; a quoted triple (RDF-star) would have no text to show.
+        return None if isinstance(quad.object, ox.Triple) else quad.object.value
     return None
 
 

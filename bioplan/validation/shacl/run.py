@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import XSD
 
+from bioplan.loading.rdfio import to_rdflib_term
+from bioplan.store.interface import Term
 from bioplan.validation.shacl.compiler import Check, CompiledShapes
 from bioplan.validation.shacl.errors import ShapeError
 from bioplan.validation.shacl.shapes import Shape
@@ -42,11 +44,12 @@ def run(
     holding Python's GIL, and the checks only read the store.
     """
 
-    def rows_of(check: Check) -> list[dict[str, ox.Term]]:
+    def rows_of(check: Check) -> list[dict[str, Term]]:
         # Only plain terms leave the thread: pyoxigraph's solution iterators must be dropped where
         # they were made (a traceback logged by rdflib could otherwise keep one alive elsewhere).
         names = _variables(check)
         solutions = store.query(check.sparql, use_default_graph_as_union=union_default_graph)
+        assert isinstance(solutions, ox.QuerySolutions)  # every check is a SELECT
         rows = [{name: solution[name] for name in names} for solution in solutions]
         del solutions
         return rows
@@ -127,18 +130,13 @@ def _fill(template: rdflib.Literal, values: dict) -> rdflib.Literal:
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
     """A store's term in rdflib; a simple literal stays simple (RDF 1.1: it is an xsd:string)."""
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == str(XSD.string):
-            return rdflib.Literal(term.value)
-        # Keep the lexical form as stored: a violation may be an ill-typed literal, which rdflib would
-        # "normalise" (and warn about) otherwise.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
+    if not isinstance(term, ox.Literal) or term.language:
+        return to_rdflib_term(term)
+    if term.datatype.value == str(XSD.string):
+        return rdflib.Literal(term.value)
+    # Keep the lexical form as stored: a violation may be an ill-typed literal, which rdflib would
+    # "normalise" (and warn about) otherwise.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
     raise ShapeError(f"a validation result holds an unsupported term {term!r}")

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from bioplan.validation.shacl.errors import ShapeError, UnsupportedShape
 from bioplan.validation.shacl.paths import may_be_empty, repeats, sparql_path
-from bioplan.validation.shacl.terms import is_instance, is_true, ordered, rdf_list, sparql_term
+from bioplan.validation.shacl.terms import is_instance, is_true, messages_of, ordered, rdf_list, sparql_term
 
 # A focus pattern binds the given variable to every focus node, each once.
 Focus = Callable[[str], str]
@@ -139,7 +139,10 @@ def read_shape(graph: rdflib.Graph, node) -> Shape:
     severities = list(graph.objects(node, SH.severity))
     if len(severities) > 1:
         raise ShapeError(f"shape {node} has more than one sh:severity")
-    messages = tuple(sorted(graph.objects(node, SH.message), key=lambda m: (m.language or "", str(m))))
+    severity = severities[0] if severities else SH.Violation
+    if not isinstance(severity, rdflib.URIRef):
+        raise ShapeError(f"sh:severity of shape {node} must be an IRI: {severity}")
+    messages = tuple(sorted(messages_of(graph, node), key=lambda m: (m.language or "", str(m))))
     return Shape(
         node=node,
         path=path,
@@ -147,7 +150,7 @@ def read_shape(graph: rdflib.Graph, node) -> Shape:
         path_may_be_empty=may_be_empty(graph, path) if path is not None else False,
         path_predicates=_predicates(graph, path),
         path_repeats=repeats(graph, path) if path is not None else False,
-        severity=severities[0] if severities else SH.Violation,
+        severity=severity,
         messages=messages,
         deactivated=any(is_true(d) for d in graph.objects(node, SH.deactivated)),
     )
@@ -183,14 +186,14 @@ def _implicit_class(graph: rdflib.Graph, node) -> bool:
 
 def target_focus(graph: rdflib.Graph, node) -> Focus:
     """The focus nodes of a shape's targets, as a DISTINCT sub-query (a node may be targeted twice)."""
-    branches = []
+    branches: list[Focus] = []
     classes = list(graph.objects(node, SH.targetClass))
     if _implicit_class(graph, node):
         classes.append(node)
     for cls in ordered(classes):
         if not isinstance(cls, rdflib.URIRef):
             raise ShapeError(f"sh:targetClass must be an IRI: {cls}")
-        branches.append(lambda f, c=cls: f"?{f} {CLASS_MEMBERS} {sparql_term(c)} .")
+        branches.append(_instances_of(cls))
     nodes = ordered(graph.objects(node, SH.targetNode))
     if nodes:
         if any(isinstance(n, rdflib.BNode) for n in nodes):
@@ -201,7 +204,7 @@ def target_focus(graph: rdflib.Graph, node) -> Focus:
         for prop in ordered(graph.objects(node, predicate)):
             if not isinstance(prop, rdflib.URIRef):
                 raise ShapeError(f"{predicate} must be an IRI: {prop}")
-            branches.append(lambda f, t=template, p=prop: t.format(f=f, p=sparql_term(p)))
+            branches.append(_with_predicate(template, prop))
 
     def focus(f: str) -> str:
         union = " UNION ".join(f"{{ {branch(f)} }}" for branch in branches)
@@ -211,6 +214,15 @@ def target_focus(graph: rdflib.Graph, node) -> Focus:
     if subjects_of and len(branches) == len(subjects_of):
         return SubjectsOf(focus, frozenset(subjects_of))
     return focus
+
+
+def _instances_of(cls: rdflib.URIRef) -> Focus:
+    return lambda f: f"?{f} {CLASS_MEMBERS} {sparql_term(cls)} ."
+
+
+def _with_predicate(template: str, prop: rdflib.URIRef) -> Focus:
+    """``template`` ("?{f} {p} ?{f}_o ." or "?{f}_s {p} ?{f} .") for the predicate ``prop``."""
+    return lambda f: template.format(f=f, p=sparql_term(prop))
 
 
 def value_focus(shape: Shape, parent: Focus, scope: Scope) -> Focus:

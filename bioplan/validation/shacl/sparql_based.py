@@ -14,7 +14,7 @@ from bioplan.validation.shacl.constraint import Constraint, Query
 from bioplan.validation.shacl.errors import ShapeError, UnsupportedShape
 from bioplan.validation.shacl.rewrite import ask_body, renamed
 from bioplan.validation.shacl.shapes import Focus, Scope, Shape
-from bioplan.validation.shacl.terms import instances, is_instance, is_true, ordered, sparql_term
+from bioplan.validation.shacl.terms import instances, is_instance, is_true, messages_of, ordered, sparql_term
 from bioplan.validation.shacl.user_sparql import UserQuery, read_query
 
 _LOCAL_NAME = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*$")
@@ -70,8 +70,8 @@ def _values(parameters: dict[str, rdflib.term.Node], rename: _Renaming) -> str:
 
 
 @dataclass
-class SelectBased(Constraint):
-    """A SELECT query that returns the violations: sh:sparql, or a SELECT-based validator."""
+class _UserQueryConstraint(Constraint):
+    """A constraint written as SPARQL in the shapes graph, with the parameters it is bound to."""
 
     shape: Shape
     component: rdflib.URIRef
@@ -79,6 +79,12 @@ class SelectBased(Constraint):
     prefixes: dict[str, str]
     parameters: dict[str, rdflib.term.Node]
     messages: tuple[rdflib.Literal, ...] = ()
+
+
+@dataclass
+class SelectBased(_UserQueryConstraint):
+    """A SELECT query that returns the violations: sh:sparql, or a SELECT-based validator."""
+
     source_constraint: rdflib.term.Node | None = None
 
     def query(self, scope: Scope, focus: Focus) -> Query:
@@ -111,15 +117,8 @@ class SelectBased(Constraint):
 
 
 @dataclass
-class AskBased(Constraint):
+class AskBased(_UserQueryConstraint):
     """An ASK-based validator: each value node for which the ASK query is false is a violation."""
-
-    shape: Shape
-    component: rdflib.URIRef
-    user_query: UserQuery
-    prefixes: dict[str, str]
-    parameters: dict[str, rdflib.term.Node]
-    messages: tuple[rdflib.Literal, ...] = ()
 
     def _test(self, scope: Scope, f: str, v: str) -> str:
         """Binds the parameters and keeps the value nodes for which the ASK query is false.
@@ -160,7 +159,7 @@ def sparql_constraints(graph: rdflib.Graph, shape: Shape) -> Iterator[Constraint
         query = read_query(
             str(selects[0]), "SELECT", prefixes, {"this", "shapesGraph", "currentShape"}, path=shape.path_sparql
         )
-        messages = tuple(graph.objects(node, SH.message))
+        messages = messages_of(graph, node)
         yield SelectBased(shape, SH.SPARQLConstraintComponent, query, prefixes, {}, messages, source_constraint=node)
 
 
@@ -208,7 +207,7 @@ class Component:
                 f"{predicate.n3()} of {self.node} must be a {'ASK' if predicate == SH.validator else 'SELECT'}-based validator"
             )
         prefixes = prefixes_of(graph, node)
-        messages = tuple(graph.objects(node, SH.message)) or self.messages
+        messages = messages_of(graph, node) or self.messages
         prebound = {"this", "shapesGraph", "currentShape", *(p.name for p in self.parameters)}
         key = SH.ask if is_ask else SH.select
         texts = list(graph.objects(node, key))
@@ -244,6 +243,6 @@ def read_components(graph: rdflib.Graph) -> tuple[Component, ...]:
             raise ShapeError(f"two parameters of {node} have the same name")
         if not any(not p.optional for p in parameters):
             raise ShapeError(f"constraint component {node} needs a mandatory parameter")
-        messages = tuple(graph.objects(node, SH.message))
+        messages = messages_of(graph, node)
         components.append(Component(node, tuple(sorted(parameters, key=lambda p: p.name)), messages))
     return tuple(components)

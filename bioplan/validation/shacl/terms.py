@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import rdflib
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from bioplan.validation.shacl.errors import ShapeError, UnsupportedShape
 
@@ -22,6 +22,16 @@ def rdf_list(graph: rdflib.Graph, head) -> list:
         members.append(firsts[0])
         head = rests[0]
     return members
+
+
+def messages_of(graph: rdflib.Graph, node) -> tuple[rdflib.Literal, ...]:
+    """The sh:message values of ``node``, in the graph's order: literals (SHACL 2.1.5), a ShapeError otherwise."""
+    messages: list[rdflib.Literal] = []
+    for message in graph.objects(node, SH.message):
+        if not isinstance(message, rdflib.Literal):
+            raise ShapeError(f"sh:message of {node} must be a literal: {message}")
+        messages.append(message)
+    return tuple(messages)
 
 
 def is_instance(graph: rdflib.Graph, node, cls) -> bool:

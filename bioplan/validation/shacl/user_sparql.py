@@ -22,7 +22,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
-from bioplan import layout
+from bioplan.settings import Settings
 from bioplan.validation.shacl.errors import ShapeError, UnsupportedShape
 
 _TOKEN = re.compile(
@@ -39,10 +39,10 @@ _TOKEN = re.compile(
 _OPTIONAL_PREBOUND = {"shapesGraph", "currentShape"}
 
 # rdflib parses a query in 15-30 ms (pyparsing): checking every query of our shapes was 90% of
-# compiling them, paid by every `bioplan load`. A query that passed is remembered on disk, keyed by
-# its text and by this module's source, so that a change to the rules checks every query again.
-# Only passes are kept: a query that breaks a rule is parsed, and refused, every time.
-PASSED_CHECKS_DIR = layout.PROJECT_ROOT / "var" / "cache" / "shacl-query-checks"
+# compiling them, paid by every `bioplan load`. A query that passed is remembered on disk (in
+# passed_checks_dir()), keyed by its text and by this module's source, so that a change to the
+# rules checks every query again. Only passes are kept: a query that breaks a rule is parsed, and
+# refused, every time.
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,11 @@ def _read_query(text: str, form: str, prefixes: frozenset, prebound: frozenset, 
     return query
 
 
+def passed_checks_dir() -> Path:
+    """Where the passes are remembered: shacl-query-checks in BIOPLAN_CACHE_DIR (var/cache)."""
+    return Path(Settings().cache_dir) / "shacl-query-checks"
+
+
 @cache
 def _rules_digest() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -103,7 +108,7 @@ def _rules_digest() -> str:
 
 def _passed_marker(text: str, form: str, prebound: set[str]) -> Path:
     key = "\x00".join([_rules_digest(), form, text, *sorted(prebound)])
-    return PASSED_CHECKS_DIR / hashlib.sha256(key.encode()).hexdigest()
+    return passed_checks_dir() / hashlib.sha256(key.encode()).hexdigest()
 
 
 def _check_restrictions(query: UserQuery, prefixes: Mapping[str, str], prebound: set[str]) -> None:

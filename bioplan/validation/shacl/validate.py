@@ -9,8 +9,9 @@ import rdflib
 from rdflib.namespace import XSD
 
 from bioplan.loading.rdfio import ReadFile
-from bioplan.validation import reference as validation
-from bioplan.validation.reference import ValidationReport
+from bioplan.validation.context import context_files, source_name
+from bioplan.validation.reference import shapes_graph
+from bioplan.validation.report import ValidationReport
 from bioplan.validation.shacl.compiler import compile_shapes
 from bioplan.validation.shacl.report import validation_report
 from bioplan.validation.shacl.run import run
@@ -27,23 +28,23 @@ def validate_store(
     ``shapes`` defaults to the project's shapes (shapes/*.ttl); ``origin`` maps focus nodes (IRI or
     blank node label) to the file they come from, for the report.
     """
-    shapes = shapes if shapes is not None else validation.shapes_graph()
+    shapes = shapes if shapes is not None else shapes_graph()
     results = run(compile_shapes(shapes), store, union_default_graph)
     return validation_report(results, shapes, store, origin)
 
 
 def validate(read_files: list[ReadFile], with_context: bool = True) -> ValidationReport:
-    """What validation.validate does (same inputs, same report), with the SPARQL validator.
+    """What bioplan.validation.reference.validate does (same inputs, same report), with the SPARQL validator.
 
     The quads keep their named graphs and the queries see their union: copying two million quads into
     one graph first would cost more than validating them.
     """
     paths = [r.file.path for r in read_files]
-    context = validation.context_files(exclude=paths) if with_context else []
+    context = context_files(exclude=paths) if with_context else []
     origin: dict[str, str] = {}
     store = ox.Store()
     for read_file in [*read_files, *context]:
-        where = _relative(read_file.file.path)
+        where = source_name(read_file.file.path)
         for quad in read_file.quads:
             if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
                 origin.setdefault(quad.subject.value, where)
@@ -52,8 +53,8 @@ def validate(read_files: list[ReadFile], with_context: bool = True) -> Validatio
 
 
 def validate_graph(data: rdflib.Graph, origin: Mapping | None = None) -> ValidationReport:
-    """What validation.validate_graph does (an rdflib graph, origin keyed by rdflib nodes)."""
-    store = store_of(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in data)
+    """What bioplan.validation.reference.validate_graph does (an rdflib graph, origin keyed by rdflib nodes)."""
+    store = store_of(ox.Quad(_ox_subject(s), _ox_predicate(p), _ox(o)) for s, p, o in data)
     return validate_store(store, origin={str(node): where for node, where in (origin or {}).items()})
 
 
@@ -63,6 +64,20 @@ def store_of(quads: Iterable[ox.Quad]) -> ox.Store:
     default = ox.DefaultGraph()
     store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
     return store
+
+
+def _ox_subject(term) -> ox.NamedNode | ox.BlankNode:
+    node = _ox(term)
+    if isinstance(node, ox.Literal):
+        raise TypeError(f"a literal cannot be a subject: {term!r}")
+    return node
+
+
+def _ox_predicate(term) -> ox.NamedNode:
+    node = _ox(term)
+    if not isinstance(node, ox.NamedNode):
+        raise TypeError(f"only an IRI can be a predicate: {term!r}")
+    return node
 
 
 def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -75,10 +90,3 @@ def _ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), language=term.language)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
     raise TypeError(f"unsupported term {term!r}")
-
-
-def _relative(path) -> str:
-    try:
-        return str(path.resolve().relative_to(validation.layout.PROJECT_ROOT))
-    except ValueError:
-        return str(path)

@@ -1,5 +1,5 @@
 """The JSON Schemas of what the service answers in JSON, published in the OpenAPI document's
-components (api/openapi.py) and checked against real answers (tests/test_openapi_contract.py).
+components (api/openapi/document.py) and checked against real answers (tests/test_openapi_contract.py).
 
 Hand-written, one per kind of answer, each mirroring the code that builds the answer (named in
 its description). ``Error`` is the one error body of api/errors.py. Objects allow properties not
@@ -8,40 +8,27 @@ listed (a new field is not a breaking change); every listed one that is always t
 
 from __future__ import annotations
 
+from api.openapi.schema_parts import (
+    BOOLEAN,
+    COUNT,
+    DATE,
+    EXAMPLE_DATA,
+    INTEGER,
+    IRI,
+    NULLABLE_STRING,
+    NUMBER,
+    STRING,
+    STRINGS,
+    obj,
+    ref,
+)
+from api.openapi.table_schemas import COVERAGE_MATRIX, DASHBOARD_INDEX, PLAN_DASHBOARD, PROGRESS, TABLE, TARGET_TRACKING
 
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+__all__ = ["SCHEMAS", "ref"]
 
-
-def _nullable(schema: dict) -> dict:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _object(properties: dict, *, required: list[str] | None = None, description: str | None = None) -> dict:
-    schema = {
-        "type": "object",
-        "properties": properties,
-        "required": list(properties) if required is None else required,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-STRING = {"type": "string"}
-NULLABLE_STRING = {"type": ["string", "null"]}
-INTEGER = {"type": "integer"}
-COUNT = {"type": "integer", "minimum": 0}
-NUMBER = {"type": "number"}
-BOOLEAN = {"type": "boolean"}
-IRI = {"type": "string", "description": "An absolute IRI."}
-STRINGS = {"type": "array", "items": STRING}
-LANG = {"type": "string", "enum": ["vi", "en"], "description": "The language of the labels."}
-DATE = {"type": "string", "description": "A date, YYYY-MM-DD."}
-
-ERROR = _object(
+ERROR = obj(
     {
-        "error": _object(
+        "error": obj(
             {
                 "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "The HTTP status."},
                 "code": {"type": "string", "description": "A stable, machine-readable code, e.g. malformed-query."},
@@ -101,16 +88,16 @@ JSON_LD = {
     "description": "A JSON-LD 1.1 document (its @context embedded, see /context.jsonld).",
 }
 
-JSON_LD_CONTEXT = _object(
+JSON_LD_CONTEXT = obj(
     {"@context": {"type": "object", "description": "Prefixes and terms, each an IRI or a term definition."}},
     description="The JSON-LD context of the documents (bioplan.linked_data.jsonld.jsonld_context).",
 )
 
-UPDATE_SUMMARY = _object(
+UPDATE_SUMMARY = obj(
     {
         "graphs": {
             "type": "array",
-            "items": _object(
+            "items": obj(
                 {
                     "graph": IRI,
                     "added": COUNT,
@@ -124,180 +111,9 @@ UPDATE_SUMMARY = _object(
     description="What an accepted update changed, graph by graph (api/routes/update.py).",
 )
 
-# -- tables: the index pages, the dashboards, the coverage matrices ---------------------------
-
-CELL = {
-    "description": "An IRI, a label, a number or text; a list of IRIs or labels for a cell of several links; "
-    "null when empty.",
-    "anyOf": [
-        {"type": ["string", "number", "boolean", "null"]},
-        {"type": "array", "items": {"type": ["string", "null"]}},
-    ],
-}
-
-TABLE_PROPERTIES = {
-    "name": {"type": "string", "description": "The table's name (the page's path segment)."},
-    "title": STRING,
-    "lang": LANG,
-    "columns": {
-        "type": "array",
-        "items": STRING,
-        "description": "The fields of every row, in order; a link column `x` is the fields `x` (IRI) and `x_label`.",
-    },
-    "count": COUNT,
-    "rows": {"type": "array", "items": {"type": "object", "additionalProperties": CELL}},
-}
-
-TABLE = _object(
-    TABLE_PROPERTIES,
-    description="A list page as data: named columns and flat rows (bioplan.views.tables.IndexTable.as_json).",
-)
-
-
-def _table_with(properties: dict, description: str) -> dict:
-    return _object({**TABLE_PROPERTIES, **properties}, description=description)
-
-
-EXAMPLE_DATA = {"type": "boolean", "description": "Something shown comes from the made-up example reports."}
-
-DASHBOARD_INDEX = _table_with(
-    {"example_data": EXAMPLE_DATA},
-    "Every plan's progress, one row per plan (bioplan.views.dashboard.dashboard_index).",
-)
-
-PROGRESS = _object(
-    {
-        "items": COUNT,
-        "counted": COUNT,
-        "cancelled": COUNT,
-        "reported": COUNT,
-        "done": NUMBER,
-        "percent": {"type": ["number", "null"], "description": "Done of counted, in percent; null when none counts."},
-        "by_status": {"type": "object", "additionalProperties": COUNT, "description": "Items per status notation."},
-    },
-    description="The progress of a set of items (bioplan.views.dashboard.Progress).",
-)
-
-LINKED = {"type": "array", "items": IRI}
-LABELS = {"type": "array", "items": NULLABLE_STRING}
-
-PLAN_DASHBOARD = _table_with(
-    {
-        "plan": IRI,
-        "plan_label": NULLABLE_STRING,
-        "year": {"type": ["integer", "null"], "description": "The reporting year shown."},
-        "years": {"type": "array", "items": INTEGER, "description": "The years with a report."},
-        "period": _object({"first": {"type": ["integer", "null"]}, "last": {"type": ["integer", "null"]}}),
-        "today": DATE,
-        "example_data": EXAMPLE_DATA,
-        "progress": ref("Progress"),
-        "sections": {
-            "type": "array",
-            "items": _object(
-                {
-                    "section": IRI,
-                    "section_label": NULLABLE_STRING,
-                    "number": NULLABLE_STRING,
-                    "progress": ref("Progress"),
-                }
-            ),
-        },
-        "reports": {
-            "type": "array",
-            "items": _object(
-                {
-                    "report": IRI,
-                    "agency": IRI,
-                    "agency_label": NULLABLE_STRING,
-                    "year": INTEGER,
-                    "issued": NULLABLE_STRING,
-                    "deadline": NULLABLE_STRING,
-                    "late": BOOLEAN,
-                    "example": BOOLEAN,
-                }
-            ),
-        },
-        "obliged": COUNT,
-        "missing": {
-            "type": "array",
-            "items": _object(
-                {"agency": IRI, "agency_label": NULLABLE_STRING, "obliged_as": LINKED, "obliged_as_label": LABELS}
-            ),
-        },
-        "overdue": {
-            "type": "array",
-            "items": _object(
-                {
-                    "obligation": IRI,
-                    "label": NULLABLE_STRING,
-                    "due": DATE,
-                    "year": INTEGER,
-                    "missing": LINKED,
-                    "missing_label": LABELS,
-                }
-            ),
-        },
-    },
-    "A plan's dashboard: one row per item followed, and the progress per section and plan, the reports, "
-    "who has not reported and the overdue obligations (bioplan.views.dashboard.PlanDashboard.as_json).",
-)
-
-TARGET_TRACKING = _table_with(
-    {"plan": IRI, "plan_label": NULLABLE_STRING, "example_data": EXAMPLE_DATA},
-    "A plan's targets, one row per target per year with a value (bioplan.views.targets.TargetTracking.as_json).",
-)
-
-COVERAGE_MATRIX = _object(
-    {
-        "directive": IRI,
-        "directive_label": NULLABLE_STRING,
-        "number": NULLABLE_STRING,
-        "lang": LANG,
-        "task_groups": {
-            "type": "array",
-            "items": _object(
-                {
-                    "task_group": IRI,
-                    "label": NULLABLE_STRING,
-                    "description": NULLABLE_STRING,
-                    "total": COUNT,
-                    "gaps": COUNT,
-                }
-            ),
-        },
-        "plans": {
-            "type": "array",
-            "items": _object(
-                {
-                    "plan": IRI,
-                    "label": NULLABLE_STRING,
-                    "province": {"type": ["string", "null"]},
-                    "province_label": NULLABLE_STRING,
-                    "date": NULLABLE_STRING,
-                    "via": LINKED,
-                    "items": COUNT,
-                    "attributed": COUNT,
-                    "unattributed": COUNT,
-                    "mirrors_none": BOOLEAN,
-                }
-            ),
-        },
-        "counts": {
-            "type": "array",
-            "items": {"type": "array", "items": COUNT},
-            "description": "counts[i][j]: the items of plan j attributed to task group i.",
-        },
-        "gaps": COUNT,
-        "attributed": COUNT,
-        "unattributed": COUNT,
-        "items": COUNT,
-    },
-    description="A directive's task groups × the plans implementing it (bioplan.views.coverage.CoverageMatrix.as_json).",
-)
-
 # -- search, calendar, stored queries, health -------------------------------------------------
 
-SEARCH_HIT = _object(
+SEARCH_HIT = obj(
     {
         "iri": IRI,
         "url": {"type": "string", "description": "Its page on this site (or the IRI itself)."},
@@ -317,9 +133,9 @@ SEARCH_HIT = _object(
     }
 )
 
-FACET = _object({"value": STRING, "label": STRING, "count": COUNT})
+FACET = obj({"value": STRING, "label": STRING, "count": COUNT})
 
-SEARCH_RESULTS = _object(
+SEARCH_RESULTS = obj(
     {
         "query": STRING,
         "province": NULLABLE_STRING,
@@ -328,17 +144,17 @@ SEARCH_RESULTS = _object(
         "page_size": {"type": "integer", "minimum": 1},
         "total": COUNT,
         "results": {"type": "array", "items": ref("SearchHit")},
-        "facets": _object({"kind": {"type": "array", "items": FACET}, "province": {"type": "array", "items": FACET}}),
+        "facets": obj({"kind": {"type": "array", "items": FACET}, "province": {"type": "array", "items": FACET}}),
         "previous": {"type": ["string", "null"], "description": "The previous page's URL."},
         "next": {"type": ["string", "null"], "description": "The next page's URL."},
     },
-    description="One page of full-text search results (api/routes/search.py).",
+    description="One page of full-text search results (bioplan.search.page.SearchPage.as_json).",
 )
 
-PARTY = _object({"iri": IRI, "label": NULLABLE_STRING})
+PARTY = obj({"iri": IRI, "label": NULLABLE_STRING})
 PARTIES = {"type": "array", "items": PARTY}
 
-DEADLINE = _object(
+DEADLINE = obj(
     {
         "due": DATE,
         "obligation": IRI,
@@ -360,7 +176,7 @@ DEADLINE = _object(
     description="One reporting deadline (bioplan.monitoring.calendar.Deadline).",
 )
 
-CALENDAR = _object(
+CALENDAR = obj(
     {
         "today": DATE,
         "years": {"type": "array", "items": INTEGER},
@@ -372,18 +188,18 @@ CALENDAR = _object(
 
 BILINGUAL = {"type": "object", "additionalProperties": STRING, "description": "Text by language (vi, en)."}
 
-STORED_QUERY_LIST = _object(
+STORED_QUERY_LIST = obj(
     {
         "queries": {
             "type": "array",
-            "items": _object(
+            "items": obj(
                 {
                     "name": STRING,
                     "title": BILINGUAL,
                     "description": BILINGUAL,
                     "parameters": {
                         "type": "array",
-                        "items": _object(
+                        "items": obj(
                             {
                                 "name": STRING,
                                 "type": {"type": "string", "enum": ["iri", "integer", "string", "literal"]},
@@ -401,7 +217,7 @@ STORED_QUERY_LIST = _object(
     description="The stored queries (bioplan.queries.catalogue.listing_entry).",
 )
 
-STORED_QUERY_ANSWER = _object(
+STORED_QUERY_ANSWER = obj(
     {
         "query": {"type": "string", "description": "The stored query's name."},
         "parameters": {"type": "object", "description": "The value each parameter took (its default when not given)."},
@@ -417,7 +233,7 @@ STORED_QUERY_ANSWER = _object(
     description="A stored query's answer as rows of plain values (bioplan.queries.catalogue.plain_json).",
 )
 
-HEALTH = _object(
+HEALTH = obj(
     {
         "status": {"type": "string", "enum": ["ok"]},
         "store": {"type": "string", "enum": ["embedded", "remote"]},
