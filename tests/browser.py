@@ -9,9 +9,12 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import httpx
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 
 from bioplan import layout
 
@@ -62,3 +65,17 @@ def screenshot(driver: webdriver.Chrome, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     driver.save_screenshot(str(path))
     return path
+
+
+def links_of(driver) -> set[str]:
+    return {a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a[href]")}
+
+
+def assert_local_links_answer(driver, base_url: str) -> None:
+    """Every link of the page into the service answers 200 (external IRIs are not followed: offline machines)."""
+    links = links_of(driver)
+    local = {link.split("#")[0] for link in links if urlsplit(link).netloc == urlsplit(base_url).netloc}
+    assert local
+    with httpx.Client(timeout=60, follow_redirects=True) as client:
+        status = {link: client.get(link).status_code for link in sorted(local)}
+    assert {link: code for link, code in status.items() if code != 200} == {}

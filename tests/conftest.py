@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from api.app import create_app
 from bioplan import layout
 from bioplan.loading.loader import load
 from bioplan.loading.rdfio import ReadFile, read_all
@@ -172,3 +173,9 @@ def backend_http(backend_url):
 
     with httpx.Client(base_url=backend_url, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def routing_app(api_settings, store):
+    """The app on the shared store, not started: only its routing table is read."""
+    return create_app(api_settings, store)

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-from browser import chromium, console_errors, screenshot
+from browser import assert_local_links_answer, chromium, console_errors, links_of, screenshot
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -20,19 +20,6 @@ pytestmark = pytest.mark.browser
 def browser():
     with chromium() as driver:
         yield driver
-
-
-def links_of(driver) -> set[str]:
-    return {a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a[href]")}
-
-
-def assert_links_answer(base_url: str, links: set[str]) -> None:
-    """Every link into the service answers 200 (external IRIs are not followed: offline machines)."""
-    local = {link.split("#")[0] for link in links if urlsplit(link).netloc == urlsplit(base_url).netloc}
-    assert local
-    with httpx.Client(timeout=60, follow_redirects=True) as client:
-        broken = {link: client.get(link).status_code for link in sorted(local)}
-    assert {link: status for link, status in broken.items() if status != 200} == {}
 
 
 def open_page(driver, base_url: str, path: str):
@@ -56,7 +43,7 @@ def test_query_page_runs_an_example_and_shows_its_table(browser, api_url):
     assert len(rows) == len(expected) > 0
     assert console_errors(browser) == []
     screenshot(browser, "query-page")
-    assert_links_answer(api_url, links_of(browser))
+    assert_local_links_answer(browser, api_url)
 
 
 ID = "/id/"
@@ -70,7 +57,7 @@ def test_home_page(browser, api_url):
     assert browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_element(By.CSS_SELECTOR, "form[role=search] input[name=q]")
     screenshot(browser, "home")
-    assert_links_answer(api_url, links_of(browser))
+    assert_local_links_answer(browser, api_url)
 
 
 def test_plan_page_reads_like_the_plan(browser, api_url):
@@ -79,7 +66,7 @@ def test_plan_page_reads_like_the_plan(browser, api_url):
     text = browser.find_element(By.TAG_NAME, "main").text
     assert "Lạng Sơn" in text and "Sở Khoa học và Công nghệ" in text
     screenshot(browser, "plan")
-    assert_links_answer(api_url, links_of(browser))
+    assert_local_links_answer(browser, api_url)
 
 
 def test_agency_page_lists_its_tasks(browser, api_url):
@@ -87,7 +74,7 @@ def test_agency_page_lists_its_tasks(browser, api_url):
     assert "Sở Khoa học và Công nghệ" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_elements(By.CSS_SELECTOR, "main a[href*='/item/']")  # the tasks it has a role in
     screenshot(browser, "agency")
-    assert_links_answer(api_url, links_of(browser))
+    assert_local_links_answer(browser, api_url)
 
 
 def test_search_without_diacritics_from_the_home_page(browser, api_url):
@@ -100,7 +87,7 @@ def test_search_without_diacritics_from_the_home_page(browser, api_url):
     marked = [m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, "ol.results mark")]
     assert "chất thải" in " ".join(marked) and "y tế" in " ".join(marked)
     screenshot(browser, "search")
-    assert_links_answer(api_url, links_of(browser))
+    assert_local_links_answer(browser, api_url)
 
 
 def test_language_switch(browser, api_url):
@@ -117,7 +104,7 @@ def test_language_switch(browser, api_url):
     local = [link for link in links_of(browser) if "/id/" in link]
     assert local and all("lang=en" in link for link in local)
     screenshot(browser, "agency-en")
-    assert_links_answer(api_url, links_of(browser))
+    assert_local_links_answer(browser, api_url)
 
 
 def test_calendar_shows_upcoming_and_overdue_deadlines(browser, api_url):
@@ -133,7 +120,7 @@ def test_calendar_shows_upcoming_and_overdue_deadlines(browser, api_url):
     # The recipient dissolved in 2025 is routed to its successors.
     assert browser.find_elements(By.CSS_SELECTOR, "main tbody .routed a")
     screenshot(browser, "calendar")
-    assert_links_answer(api_url, links_of(browser))
+    assert_local_links_answer(browser, api_url)
 
 
 def test_the_content_security_policy_is_in_force_and_the_pages_keep_to_it(browser, api_url):

@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
-from browser import chromium, console_errors, screenshot
+from browser import assert_local_links_answer, chromium, console_errors, screenshot
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -47,12 +47,7 @@ def test_matrix_opened_from_the_directive_page(browser, api_url):
     assert first.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
     screenshot(browser, "coverage")
 
-    links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a[href]")}
-    local = {link.split("#")[0] for link in links if urlsplit(link).netloc == urlsplit(api_url).netloc}
-    assert local
-    with httpx.Client(timeout=60, follow_redirects=True) as client:
-        status = {link: client.get(link).status_code for link in sorted(local)}
-    assert {link: code for link, code in status.items() if code != 200} == {}
+    assert_local_links_answer(browser, api_url)
 
 
 def test_every_province_in_force_today_is_shown_and_those_without_a_plan_stand_out(browser, api_url):

@@ -4,11 +4,10 @@ answers 200, and a screenshot is kept as a test artefact ("dashboard", "targets"
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-import httpx
 import pytest
-from browser import chromium, console_errors, screenshot
+from browser import assert_local_links_answer, chromium, console_errors, screenshot
 from selenium.webdriver.common.by import By
 
 pytestmark = pytest.mark.browser
@@ -31,16 +30,6 @@ def browser():
 def open_page(driver, base_url: str, path: str) -> None:
     driver.get(urljoin(base_url, path))
     assert console_errors(driver) == []
-
-
-def assert_local_links_answer(driver, base_url: str) -> None:
-    """Every link into the service answers 200 (external IRIs are not followed: offline machines)."""
-    links = {a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a[href]")}
-    local = {link.split("#")[0] for link in links if urlsplit(link).netloc == urlsplit(base_url).netloc}
-    assert local
-    with httpx.Client(timeout=60, follow_redirects=True) as client:
-        status = {link: client.get(link).status_code for link in sorted(local)}
-    assert {link: code for link, code in status.items() if code != 200} == {}
 
 
 def test_dashboard_page(browser, url):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -16,26 +15,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from api_server import bioplan_serve
+from cli_runs import bioplan, graph_sizes
 from rdflib.compare import isomorphic
 
 from bioplan import layout
 
 QN_PLAN = "https://w3id.org/vn-bioplan/id/doc/quang-ngai/ubnd/kh/de-an-1600"
-
-
-def bioplan(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
-    # A wide console: off a terminal rich wraps at 80 columns, and a path in the temporary folder of
-    # a parallel run (.../popen-gw0/test_.../bad.ttl) is long enough to be cut before its ":line:column".
-    result = subprocess.run(
-        [sys.executable, "-m", "bioplan", *args],
-        capture_output=True,
-        text=True,
-        cwd=layout.PROJECT_ROOT,
-        env={**os.environ, "COLUMNS": "400"},
-    )
-    if check is not None:
-        assert result.returncode == check, result.stdout + result.stderr
-    return result
 
 
 @pytest.fixture
@@ -52,15 +37,7 @@ def broken_province(tmp_path):
 
 
 def quad_count(store_dir) -> int:
-    result = bioplan(
-        "query",
-        "--store",
-        str(store_dir),
-        "--format",
-        "json",
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    )
-    return int(json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"])
+    return sum(graph_sizes(store_dir).values())
 
 
 def test_validate_bundled_data_conforms():

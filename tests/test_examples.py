@@ -4,14 +4,13 @@ triple reaching the official store."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from urllib.parse import quote
 
 import html5rdf
 import httpx
 import pytest
+from cli_runs import bioplan, graph_sizes
 
 from bioplan import layout
 
@@ -170,30 +169,9 @@ def test_some_obliged_agencies_have_not_reported(demo_store):
 # ---------------------------------------------------------------- bioplan load --examples
 
 
-def bioplan(*args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "bioplan", *args], capture_output=True, text=True, cwd=layout.PROJECT_ROOT
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
 def skipped(result: subprocess.CompletedProcess) -> bool:
     """Whether `load --if-stale` found the store up to date (its message may wrap)."""
     return "is up to date" in " ".join(result.stderr.split())
-
-
-def graph_sizes(store_dir) -> dict[str, int]:
-    result = bioplan(
-        "query",
-        "--store",
-        str(store_dir),
-        "--format",
-        "json",
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-    )
-    rows = json.loads(result.stdout)["results"]["bindings"]
-    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
 
 
 def test_load_examples_adds_the_graph_and_a_plain_load_keeps_or_makes_a_store_official(tmp_path):

@@ -23,8 +23,8 @@ from api_server import running_server
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, Namespace
+from route_checks import assert_routed
 
-from api.app import create_app
 from bioplan import layout
 from bioplan.loading.rdfio import read_all
 from bioplan.namespaces import CANONICAL_BASE, graph_iri
@@ -113,16 +113,9 @@ ROUTES = [  # path -> handler -> path parameters, and what the path answers
 ]
 
 
-@pytest.fixture(scope="module")
-def app(api_settings, store):
-    """The app, not started: only its routing table is read."""
-    return create_app(api_settings, store)
-
-
 @pytest.mark.parametrize(("path", "handler", "params", "status"), ROUTES)
-def test_route_table(app, http, path, handler, params, status):
-    assert app.url_path_for(handler, **params) == path  # the handler and its parameters build the path
-    assert http.get(path).status_code == status  # and the running server routes the path there
+def test_route_table(routing_app, http, path, handler, params, status):
+    assert_routed(routing_app, http, path, handler, params, status)
 
 
 # -- content negotiation ----------------------------------------------------------------------
