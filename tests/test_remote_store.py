@@ -21,6 +21,7 @@ from bioplan.queries.stored import all_queries
 from bioplan.settings import Settings
 from bioplan.store.embedded import OxigraphStore
 from bioplan.store.factory import open_store
+from bioplan.store.interface import RdfDocument
 from bioplan.store.remote import RemoteStore, RemoteStoreError, UnionConvention, derived_urls
 
 EX = "http://example.org/"
@@ -106,6 +107,40 @@ def test_replace_graphs_is_atomic(filled):
         filled.replace_graphs({G1: [quad("new", "p", ox.Literal("new"), G1)], "not an iri>": GRAPH_TWO})
     assert triples(filled.graph_quads(G1)) == triples(GRAPH_ONE)
     assert triples(filled.graph_quads(G2)) == triples(GRAPH_TWO)
+
+
+def test_bulk_replace_replaces_the_graphs_it_names_from_documents(filled):
+    """The loader's path: RDF text in, the named graphs replaced, the others kept."""
+    replacement = ox.serialize([quad("s3", "p", ox.Literal("three"), None)], format=ox.RdfFormat.N_TRIPLES)
+    filled.bulk_replace([G1], [RdfDocument(replacement, ox.RdfFormat.N_TRIPLES, G1)])
+    assert triples(filled.graph_quads(G1)) == {(iri("s3"), iri("p"), ox.Literal("three"))}
+    assert triples(filled.graph_quads(G2)) == triples(GRAPH_TWO)
+
+
+def test_a_checkpoint_is_a_writable_copy_without_the_graphs_left_out(filled):
+    with filled.checkpoint(without=[G2]) as copy:
+        scratch = copy.open()
+        assert triples(scratch.quads_for_pattern(None, None, None, ox.NamedNode(G1))) == triples(GRAPH_ONE)
+        assert not list(scratch.quads_for_pattern(None, None, None, ox.NamedNode(G2)))
+        scratch.update(f"CLEAR GRAPH <{G1}>")  # the copy changes, the store does not
+    assert triples(filled.graph_quads(G1)) == triples(GRAPH_ONE)
+    with pytest.raises(RuntimeError):
+        copy.open()  # gone with its context
+
+
+def test_a_frozen_copy_holds_every_graph(filled, tmp_path):
+    filled.freeze(tmp_path / "frozen")
+    frozen = ox.Store(str(tmp_path / "frozen"))
+    for graph, expected in ((G1, GRAPH_ONE), (G2, GRAPH_TWO)):
+        assert triples(frozen.quads_for_pattern(None, None, None, ox.NamedNode(graph))) == triples(expected)
+
+
+def test_each_backend_says_what_it_is(backend):
+    embedded = isinstance(backend, OxigraphStore)
+    assert backend.kind == ("embedded" if embedded else "remote")
+    assert backend.supports_bulk_load is embedded
+    # Only a store this process owns can tell that nothing changed between two moments.
+    assert (backend.write_stamp() is not None) is embedded
 
 
 def test_update_applies_with_a_base_iri(backend):
