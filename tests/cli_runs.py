@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -12,14 +11,8 @@ from bioplan import layout
 
 def bioplan(*args: str, check: int | None = 0) -> subprocess.CompletedProcess:
     """`python -m bioplan ARGS`; its exit code must be ``check`` unless that is None."""
-    # A wide console: off a terminal rich wraps at 80 columns, and a path in the temporary folder of
-    # a parallel run (.../popen-gw0/test_.../bad.ttl) is long enough to be cut before its ":line:column".
     result = subprocess.run(
-        [sys.executable, "-m", "bioplan", *args],
-        capture_output=True,
-        text=True,
-        cwd=layout.PROJECT_ROOT,
-        env={**os.environ, "COLUMNS": "400"},
+        [sys.executable, "-m", "bioplan", *args], capture_output=True, text=True, cwd=layout.PROJECT_ROOT
     )
     if check is not None:
         assert result.returncode == check, result.stdout + result.stderr
