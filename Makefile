@@ -32,18 +32,21 @@ validate: install
 load: install
 	$(BIN)/bioplan load
 
-# Loads the bundled data when the store is empty or older than the files, then serves on :8000.
+# Loads the bundled data when the store is empty or older than the files, then serves on
+# http://$(HOST):$(PORT)/ (`make serve PORT=8080`, `HOST=0.0.0.0` to listen on every interface).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 serve: install
 	$(BIN)/bioplan load --if-stale
-	$(BIN)/bioplan serve --host 127.0.0.1 --port 8000
+	$(BIN)/bioplan serve --host $(HOST) --port $(PORT)
 
 # The bundled data plus the made-up example reports (graph/examples, shown under an "example
-# data" banner), served on :8000. A store of its own: var/store never holds example reports, and
+# data" banner), served like `make serve`. A store of its own: var/store never holds example reports, and
 # each store's --if-stale stamp covers exactly the files it was loaded from.
 DEMO_STORE := var/demo-store
 demo: install
 	$(BIN)/bioplan load --examples --if-stale --store $(DEMO_STORE)
-	$(BIN)/bioplan serve --host 127.0.0.1 --port 8000 --store $(DEMO_STORE)
+	$(BIN)/bioplan serve --host $(HOST) --port $(PORT) --store $(DEMO_STORE)
 
 stats: install
 	$(BIN)/bioplan stats

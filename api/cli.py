@@ -40,5 +40,7 @@ def serve_command(
         overrides["access_log"] = access_log
     settings = Settings(**overrides)
     served = create_app(settings)  # opens the store: StoreBusy while another process holds it
-    err.print(f"serving {settings.store} on http://{host}:{port}/sparql")
+    err.print(
+        f"serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: /sparql, API: /docs)", soft_wrap=True
+    )
     uvicorn.run(served, host=host, port=port, log_level="info", access_log=settings.access_log)
