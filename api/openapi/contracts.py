@@ -66,6 +66,13 @@ NOT_MODIFIED: dict[int, tuple[str, dict, dict]] = {
 }
 SEE_OTHER: dict[int, tuple[str, dict, dict]] = {303: ("See Other: its document, in Location", {}, LOCATION)}
 
+UNKNOWN_IRI = "Nothing is known about that IRI (a page for a browser)"
+
+
+def _see_other(parameter: dict, not_found: str) -> Contract:
+    """A path answered by 303 See Other to a document, or 404 (``not_found`` says when)."""
+    return Contract(SEE_OTHER, errors=(404, 502), parameters=(parameter,), notes={404: not_found})
+
 
 def _table_contracts(path: str, schema: str, *, store: bool = True) -> dict[tuple[str, str], Contract]:
     """A table page (api/tables.py) and its .{suffix} twin."""
@@ -273,11 +280,9 @@ def contracts(queries: dict[str, StoredQuery] | None = None) -> dict[tuple[str, 
             errors=(406, 502),
             parameters=(DOCUMENT_FORMAT, LANG),
         ),
-        ("get", "/def/bioplan/{version}"): Contract(
-            SEE_OTHER,
-            errors=(404, 502),
-            parameters=(path_example("version", "0.1.0", "The version (the current one's IRI names the ontology)."),),
-            notes={404: "Not the current version"},
+        ("get", "/def/bioplan/{version}"): _see_other(
+            path_example("version", "0.1.0", "The version (the current one's IRI names the ontology)."),
+            "Not the current version",
         ),
         ("get", "/void"): Contract(
             ok("The dataset description: a page or RDF", document_content),
@@ -296,17 +301,11 @@ def contracts(queries: dict[str, StoredQuery] | None = None) -> dict[tuple[str, 
             notes={503: "Not ready: queries cannot be answered now"},
         ),
         ("get", "/metrics"): Contract(ok("The metrics in the Prometheus text format", content(["text/plain"]))),
-        ("get", "/id/{path}"): Contract(
-            SEE_OTHER,
-            errors=(404, 502),
-            parameters=(path_example("path", "org/lang-son/so-khoa-hoc-va-cong-nghe", "The instance IRI after id/."),),
-            notes={404: "Nothing is known about that IRI (a page for a browser)"},
+        ("get", "/id/{path}"): _see_other(
+            path_example("path", "org/lang-son/so-khoa-hoc-va-cong-nghe", "The instance IRI after id/."), UNKNOWN_IRI
         ),
-        ("get", "/def/{path}"): Contract(
-            SEE_OTHER,
-            errors=(404, 502),
-            parameters=(path_example("path", "waste-domain/medical-waste", "The concept IRI after def/."),),
-            notes={404: "Nothing is known about that IRI (a page for a browser)"},
+        ("get", "/def/{path}"): _see_other(
+            path_example("path", "waste-domain/medical-waste", "The concept IRI after def/."), UNKNOWN_IRI
         ),
         ("get", "/context.jsonld"): Contract(
             ok("The context", content(["application/ld+json"], {"application/ld+json": ref("JsonLdContext")})),
@@ -322,7 +321,7 @@ def contracts(queries: dict[str, StoredQuery] | None = None) -> dict[tuple[str, 
                 {"name": "page", "in": "query", "description": "The page of the links pointing to it (50 a page)."},
                 LANG,
             ),
-            notes={404: "Nothing is known about that IRI (a page for a browser)"},
+            notes={404: UNKNOWN_IRI},
         ),
     }
     return found

@@ -13,6 +13,8 @@ A representation is chosen by a suffix (/def/bioplan.ttl), else ?format=, else A
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -114,23 +116,34 @@ _DOCUMENT_RESPONSES = {
 }
 
 
-@_get_and_head(
+def _document_routes(
+    path: str, answer: Callable[[Request, str | None], Awaitable[Response]], name: str, **options: str
+) -> None:
+    """GET and HEAD ``path`` (a document in several formats, negotiated; in the OpenAPI document
+    with ``options``) and ``path.{suffix}`` (the format named by a suffix; left out of it), both
+    answered by ``answer(request, suffix)`` (suffix None for the first); routes ``name`` and ``name_as``."""
+
+    async def negotiated(request: Request) -> Response:
+        return await answer(request, None)
+
+    async def with_suffix(request: Request, suffix: str) -> Response:
+        return await answer(request, suffix)
+
+    _get_and_head(
+        path, name=name, tags=["linked data"], response_class=Response, responses=_DOCUMENT_RESPONSES, **options
+    )(negotiated)
+    _get_and_head(path + ".{suffix}", name=f"{name}_as", include_in_schema=False)(with_suffix)
+
+
+_document_routes(
     "/def/bioplan",
+    _ontology,
+    "ontology",
     summary="The vn-bioplan ontology",
     description="The namespace document of `https://w3id.org/vn-bioplan/def/bioplan#`: HTML documentation "
     "generated from the ontology (each term at `#LocalName`), Turtle, RDF/XML, JSON-LD, N-Triples, TriG or "
     "N-Quads by Accept, `?format=` or a suffix (`/def/bioplan.ttl`, `.rdf`, `.jsonld`, `.nt`, `.html`).",
-    tags=["linked data"],
-    response_class=Response,
-    responses=_DOCUMENT_RESPONSES,
 )
-async def ontology(request: Request) -> Response:
-    return await _ontology(request, None)
-
-
-@_get_and_head("/def/bioplan.{suffix}", include_in_schema=False)
-async def ontology_as(request: Request, suffix: str) -> Response:
-    return await _ontology(request, suffix)
 
 
 @_get_and_head(
@@ -164,23 +177,15 @@ async def _void(request: Request, suffix: str | None) -> Response:
     return services.pages.render(request, "void.html", context, headers=headers)
 
 
-@_get_and_head(
+_document_routes(
     "/void",
+    _void,
+    "void",
     summary="The dataset description (VoID and DCAT)",
     description="The dataset, one void:subset per named graph with its triple count, the vocabularies used, "
     "the SPARQL endpoint, example resources and the N-Quads dump; HTML, Turtle, JSON-LD, RDF/XML, N-Triples "
     "by Accept, `?format=` or a suffix (`/void.ttl`).",
-    tags=["linked data"],
-    response_class=Response,
-    responses=_DOCUMENT_RESPONSES,
 )
-async def void(request: Request) -> Response:
-    return await _void(request, None)
-
-
-@_get_and_head("/void.{suffix}", include_in_schema=False)
-async def void_as(request: Request, suffix: str) -> Response:
-    return await _void(request, suffix)
 
 
 @_get_and_head("/.well-known/void", summary="RFC 5785 location of the dataset description", tags=["linked data"])

@@ -26,6 +26,7 @@ from starlette.responses import Response
 from api.errors import ApiError
 from api.pages import reader_language
 from api.resource_views import special_view
+from api.routing import route
 from bioplan import formats
 from bioplan.formats.negotiation import Offers, negotiate, split_suffix
 from bioplan.labels import pick
@@ -91,24 +92,29 @@ async def _see_other(request: Request, document_path: str) -> Response:
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
 
 
-@router.head("/id/{path:path}", include_in_schema=False)  # GET's answer without its body
-@router.get(
-    "/id/{path:path}",
-    summary="An instance IRI: 303 See Other to its document",
-    responses={303: {"description": "See Other: the document at /doc/{path}"}, 404: {"description": "Unknown IRI"}},
-)
-async def instance(request: Request, path: str) -> Response:
-    return await _see_other(request, path)
+def _see_other_route(name: str, iri_space: str, document_space: str, summary: str) -> None:
+    """``<iri_space>{path}``, GET and HEAD: 303 See Other to its document, /doc/<document_space>{path}."""
+
+    async def endpoint(request: Request, path: str) -> Response:
+        return await _see_other(request, document_space + path)
+
+    route(
+        router,
+        f"{iri_space}{{path:path}}",
+        ["GET", "HEAD"],
+        name=name,
+        summary=summary,
+        responses={
+            303: {"description": f"See Other: the document at /doc/{document_space}{{path}}"},
+            404: {"description": "Unknown IRI"},
+        },
+    )(endpoint)
 
 
-@router.head("/def/{path:path}", include_in_schema=False)  # GET's answer without its body
-@router.get(
-    "/def/{path:path}",
-    summary="A concept or concept scheme IRI: 303 See Other to its document",
-    responses={303: {"description": "See Other: the document at /doc/def/{path}"}, 404: {"description": "Unknown IRI"}},
+_see_other_route("instance", "/id/", "", "An instance IRI: 303 See Other to its document")
+_see_other_route(
+    "vocabulary", "/def/", VOCABULARY_SPACE, "A concept or concept scheme IRI: 303 See Other to its document"
 )
-async def vocabulary(request: Request, path: str) -> Response:
-    return await _see_other(request, VOCABULARY_SPACE + path)
 
 
 @router.get(

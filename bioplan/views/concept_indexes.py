@@ -10,12 +10,12 @@ from bioplan.namespaces import FUNDING_SOURCE_SCHEME, WASTE_DOMAIN_SCHEME
 from bioplan.store.interface import Store
 from bioplan.views.common import Labels, bound, iri_ref, rows
 from bioplan.views.counting import PLAN, by_label, count_distinct
-from bioplan.views.tables import LINK, Column, IndexTable
+from bioplan.views.tables import ITEMS_COLUMN, LINK, PLANS_COLUMN, TASKS_COLUMN, Column, IndexTable
 
 _COUNT_COLUMNS = {
-    "items": Column("items", "Nội dung", "Items"),
-    "tasks": Column("tasks", "Nhiệm vụ", "Tasks"),
-    "plans": Column("plans", "Kế hoạch", "Plans"),
+    "items": ITEMS_COLUMN,
+    "tasks": TASKS_COLUMN,
+    "plans": PLANS_COLUMN,
     "provinces": Column("provinces", "Tỉnh", "Provinces"),
 }
 

@@ -35,3 +35,8 @@ def pairs(store: Store, sparql: str) -> dict[str, list[str]]:
 def by_label(keys, labels: Labels) -> list[str]:
     """``keys`` in the alphabetical order of their labels."""
     return sorted(keys, key=lambda k: sort_key(labels(k)))
+
+
+def counts_for(key: str, counts: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The count cells of ``key``'s row: for each count column (a name and its counts), its count (0 if none)."""
+    return {name: found.get(key, 0) for name, found in counts.items()}

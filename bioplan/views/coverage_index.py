@@ -12,7 +12,16 @@ from bioplan.views.counting import DIRECTIVE, PLAN
 from bioplan.views.coverage import TASK_GROUPS_OF
 from bioplan.views.coverage_model import ProvinceCoverage, ProvinceSplit
 from bioplan.views.coverage_provinces import CurrentProvinces
-from bioplan.views.tables import LINK, LINKS, TEXT, Column, IndexTable
+from bioplan.views.tables import (
+    DATE_COLUMN,
+    DIRECTIVE_COLUMN,
+    IMPLEMENTING_PLANS_COLUMN,
+    LINKS,
+    NUMBER_COLUMN,
+    TEXT,
+    Column,
+    IndexTable,
+)
 
 
 @dataclass(frozen=True)
@@ -83,11 +92,11 @@ def index_table(entries: list[CoverageEntry]) -> IndexTable:
         "Các văn bản chỉ đạo có nhóm nhiệm vụ, mỗi văn bản một ma trận: nhóm nhiệm vụ × kế hoạch thực hiện.",
         "The directives with task groups, each with a matrix: task groups × the plans implementing it.",
         (
-            Column("directive", "Văn bản", "Directive", LINK),
-            Column("number", "Số, ký hiệu", "Number", TEXT),
-            Column("date", "Ngày", "Date", TEXT),
+            DIRECTIVE_COLUMN,
+            NUMBER_COLUMN,
+            DATE_COLUMN,
             Column("task_groups", "Nhóm nhiệm vụ", "Task groups"),
-            Column("plans", "Kế hoạch thực hiện", "Plans implementing it"),
+            IMPLEMENTING_PLANS_COLUMN,
             Column("matrix", "Ma trận", "Matrix", TEXT),
             Column("provinces_with_plan", "Tỉnh, thành phố có kế hoạch", "Provinces with a plan", LINKS),
             Column("provinces_without_plan", "Tỉnh, thành phố chưa có kế hoạch", "Provinces without a plan", LINKS),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bioplan.views.common import Link
-from bioplan.views.tables import LINK, LINKS, Column, IndexTable
+from bioplan.views.tables import LINK, LINKS, PLAN_COLUMN, PROVINCE_COLUMN, Column, IndexTable
 
 NO_PLAN = {"vi": "(chưa có kế hoạch)", "en": "(no plan)"}
 
@@ -191,8 +191,8 @@ class CoverageMatrix(ProvinceSplit):
             "",
             (
                 Column("task_group", "Nhóm nhiệm vụ", "Task group", LINK),
-                Column("plan", "Kế hoạch", "Plan", LINK),
-                Column("province", "Tỉnh", "Province", LINK),
+                PLAN_COLUMN,
+                PROVINCE_COLUMN,
                 Column("items", "Số nội dung", "Items"),
                 Column("counts_for", "Tỉnh, thành phố hiện nay", "Province today", LINKS),
             ),

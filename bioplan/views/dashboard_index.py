@@ -13,7 +13,7 @@ from bioplan.views.counting import PLAN
 from bioplan.views.plan_status import drafts, plan_status
 from bioplan.views.progress import followed_items, progress
 from bioplan.views.progress_reports import Report, current_reports, latest_statuses, status_concepts, task_statuses
-from bioplan.views.tables import LINK, TEXT, Column, IndexTable
+from bioplan.views.tables import PLAN_COLUMN, PLAN_STATUS_COLUMN, PROVINCE_COLUMN, TEXT, Column, IndexTable
 
 
 @dataclass
@@ -44,9 +44,9 @@ def dashboard_index(store: Store, lang: str, bases: Iterable[str] = (CANONICAL_B
         "Mỗi kế hoạch với tiến độ chung theo các báo cáo hiện hành của năm gần nhất có báo cáo.",
         "Each plan with its overall progress from the current reports of the latest year reported on.",
         (
-            Column("plan", "Kế hoạch", "Plan", LINK),
-            Column("province", "Tỉnh", "Province", LINK),
-            Column("status", "Tình trạng", "Status", TEXT),
+            PLAN_COLUMN,
+            PROVINCE_COLUMN,
+            PLAN_STATUS_COLUMN,
             Column("year", "Năm", "Year"),
             Column("reports", "Báo cáo", "Reports"),
             Column("items", "Nội dung theo dõi", "Items followed"),

@@ -11,7 +11,17 @@ from bioplan.monitoring.calendar import Deadline
 from bioplan.views.common import Link
 from bioplan.views.progress import Progress
 from bioplan.views.progress_reports import Report, StatusConcept, TaskStatus
-from bioplan.views.tables import LINK, NUMBER, TEXT, Column, IndexTable
+from bioplan.views.tables import (
+    EXAMPLE_COLUMN,
+    LINK,
+    NUMBER,
+    RECEIVED_COLUMN,
+    REPORT_COLUMN,
+    REPORTED_BY_COLUMN,
+    TEXT,
+    Column,
+    IndexTable,
+)
 
 
 @dataclass(frozen=True)
@@ -85,11 +95,11 @@ class Dashboard:
                 Column("status", "Trạng thái", "Status", LINK),
                 Column("weight", "Tỷ lệ hoàn thành", "Weight", NUMBER),
                 Column("status_year", "Năm báo cáo", "Reporting year", NUMBER),
-                Column("reported_by", "Cơ quan báo cáo", "Reported by", LINK),
-                Column("issued", "Ngày nhận", "Received", TEXT),
+                REPORTED_BY_COLUMN,
+                RECEIVED_COLUMN,
                 Column("late", "Nộp muộn", "Late", TEXT),
-                Column("report", "Báo cáo", "Report", TEXT),
-                Column("example", "Dữ liệu ví dụ", "Example data", TEXT),
+                REPORT_COLUMN,
+                EXAMPLE_COLUMN,
             ),
         )
         for section in self.sections:

@@ -13,18 +13,36 @@ from __future__ import annotations
 
 from bioplan.store.interface import Store
 from bioplan.views.common import Labels, bound, bound_values, rows, sort_key, value
-from bioplan.views.counting import AGENCY, DIRECTIVE, PLAN, count_distinct, pairs
+from bioplan.views.counting import AGENCY, DIRECTIVE, PLAN, count_distinct, counts_for, pairs
 from bioplan.views.plan_status import drafts, plan_date, plan_status
-from bioplan.views.tables import LINK, LINKS, TEXT, Column, IndexTable
+from bioplan.views.tables import (
+    DATE_COLUMN,
+    DIRECTIVE_COLUMN,
+    IMPLEMENTING_PLANS_COLUMN,
+    ISSUER_COLUMN,
+    ITEMS_COLUMN,
+    LINK,
+    LINKS,
+    NUMBER_COLUMN,
+    PLAN_COLUMN,
+    PLAN_STATUS_COLUMN,
+    PLANS_COLUMN,
+    PROVINCE_COLUMN,
+    TASKS_COLUMN,
+    Column,
+    IndexTable,
+)
 
 
 def provinces(store: Store, lang: str) -> IndexTable:
     keys = [bound(row, "p") for row in rows(store, "SELECT DISTINCT ?p WHERE { ?p a bp:Province }")]
     in_province = f"{PLAN} ?plan eli:jurisdiction ?k ."
-    plans = count_distinct(store, "plan", in_province)
-    items = count_distinct(store, "i", f"{in_province} ?i bp:isItemOf ?plan")
-    tasks = count_distinct(store, "i", f"{in_province} ?i bp:isItemOf ?plan ; a bp:Task")
-    agencies = count_distinct(store, "a", f"{AGENCY} ?a bp:province ?k")
+    per_province = {
+        "plans": count_distinct(store, "plan", in_province),
+        "items": count_distinct(store, "i", f"{in_province} ?i bp:isItemOf ?plan"),
+        "tasks": count_distinct(store, "i", f"{in_province} ?i bp:isItemOf ?plan ; a bp:Task"),
+        "agencies": count_distinct(store, "a", f"{AGENCY} ?a bp:province ?k"),
+    }
     replaced = pairs(store, "SELECT ?k ?v WHERE { ?k a bp:Province ; dct:isReplacedBy ?v }")
     labels = Labels(store, [*keys, *(v for vs in replaced.values() for v in vs)], lang)
     table = IndexTable(
@@ -36,23 +54,20 @@ def provinces(store: Store, lang: str) -> IndexTable:
         "The province-level units before and after 1 July 2025 (Resolution 202/2025/QH15) with the number "
         "of their plans, plan items, tasks and agencies; a merged province names the one that replaced it.",
         (
-            Column("province", "Tỉnh", "Province", LINK),
+            PROVINCE_COLUMN,
             Column("replaced_by", "Từ 01/7/2025 thuộc", "From 1 July 2025 part of", LINKS),
-            Column("plans", "Kế hoạch", "Plans"),
-            Column("items", "Nội dung", "Items"),
-            Column("tasks", "Nhiệm vụ", "Tasks"),
+            PLANS_COLUMN,
+            ITEMS_COLUMN,
+            TASKS_COLUMN,
             Column("agencies", "Cơ quan", "Agencies"),
         ),
     )
-    for key in sorted(keys, key=lambda k: (-plans.get(k, 0), sort_key(labels(k)))):
+    for key in sorted(keys, key=lambda k: (-per_province["plans"].get(k, 0), sort_key(labels(k)))):
         table.rows.append(
             {
                 "province": labels.link(key),
                 "replaced_by": labels.links(replaced.get(key, [])),
-                "plans": plans.get(key, 0),
-                "items": items.get(key, 0),
-                "tasks": tasks.get(key, 0),
-                "agencies": agencies.get(key, 0),
+                **counts_for(key, per_province),
             }
         )
     return table
@@ -70,8 +85,10 @@ def directives(store: Store, lang: str) -> IndexTable:
               OPTIONAL {{ ?d eli:passed_by ?issuer }}
             }} GROUP BY ?d""",
     )
-    direct = count_distinct(store, "plan", f"{PLAN} ?plan eli:ensures_implementation_of ?k")
-    chain = count_distinct(store, "plan", f"{PLAN} ?plan (eli:ensures_implementation_of|eli:based_on)+ ?k")
+    per_directive = {
+        "plans": count_distinct(store, "plan", f"{PLAN} ?plan eli:ensures_implementation_of ?k"),
+        "chain_plans": count_distinct(store, "plan", f"{PLAN} ?plan (eli:ensures_implementation_of|eli:based_on)+ ?k"),
+    }
     labels = Labels(store, bound_values(found, ("d", "by", "class")), lang)
     table = IndexTable(
         "directives",
@@ -82,16 +99,22 @@ def directives(store: Store, lang: str) -> IndexTable:
         "The resolutions, decisions and programmes the provincial plans implement or cite, with the "
         "number of plans implementing each directly and the number of plans in its whole chain.",
         (
-            Column("directive", "Văn bản", "Directive", LINK),
-            Column("number", "Số, ký hiệu", "Number", TEXT),
-            Column("date", "Ngày", "Date", TEXT),
-            Column("issuer", "Cơ quan ban hành", "Issued by", LINK),
+            DIRECTIVE_COLUMN,
+            NUMBER_COLUMN,
+            DATE_COLUMN,
+            ISSUER_COLUMN,
             Column("kind", "Loại", "Kind", LINK),
-            Column("plans", "Kế hoạch thực hiện", "Plans implementing it"),
+            IMPLEMENTING_PLANS_COLUMN,
             Column("chain_plans", "Kế hoạch trong chuỗi", "Plans in its chain"),
         ),
     )
-    found.sort(key=lambda r: (-chain.get(bound(r, "d"), 0), value(r["day"]) or "9999", labels(bound(r, "d"))))
+    found.sort(
+        key=lambda r: (
+            -per_directive["chain_plans"].get(bound(r, "d"), 0),
+            value(r["day"]) or "9999",
+            labels(bound(r, "d")),
+        )
+    )
     for r in found:
         key = bound(r, "d")
         table.rows.append(
@@ -101,8 +124,7 @@ def directives(store: Store, lang: str) -> IndexTable:
                 "date": value(r["day"]),
                 "issuer": labels.optional_link(r["by"]),
                 "kind": labels.link(bound(r, "class")),
-                "plans": direct.get(key, 0),
-                "chain_plans": chain.get(key, 0),
+                **counts_for(key, per_directive),
             }
         )
     return table
@@ -139,14 +161,14 @@ def plans(store: Store, lang: str) -> IndexTable:
         "The provincial plans, what each implements, and its numbers of items, tasks, targets and "
         "reporting obligations.",
         (
-            Column("plan", "Kế hoạch", "Plan", LINK),
-            Column("province", "Tỉnh", "Province", LINK),
-            Column("status", "Tình trạng", "Status", TEXT),
-            Column("issuer", "Cơ quan ban hành", "Issued by", LINK),
-            Column("date", "Ngày", "Date", TEXT),
+            PLAN_COLUMN,
+            PROVINCE_COLUMN,
+            PLAN_STATUS_COLUMN,
+            ISSUER_COLUMN,
+            DATE_COLUMN,
             Column("implements", "Thực hiện", "Implements", LINKS),
-            Column("items", "Nội dung", "Items"),
-            Column("tasks", "Nhiệm vụ", "Tasks"),
+            ITEMS_COLUMN,
+            TASKS_COLUMN,
             Column("targets", "Chỉ tiêu", "Targets"),
             Column("obligations", "Báo cáo", "Reporting obligations"),
         ),
@@ -165,7 +187,7 @@ def plans(store: Store, lang: str) -> IndexTable:
                 "issuer": labels.optional_link(r["by"]),
                 "date": plan_date(value(r["day"]), value(r["earliest"]), value(r["latest"])),
                 "implements": labels.links(implements.get(key, [])),
-                **{name: found_counts.get(key, 0) for name, found_counts in per_plan.items()},
+                **counts_for(key, per_plan),
             }
         )
     return table
@@ -181,15 +203,19 @@ def agencies(store: Store, lang: str) -> IndexTable:
             }} GROUP BY ?a""",
     )
     participation = "?i bp:isItemOf ?plan ; m8g:hasParticipation ?p . ?p m8g:hasParticipant ?k ; m8g:role ?role ."
-    lead = count_distinct(store, "i", f"{participation} FILTER(?role = role:lead)")
-    cooperating = count_distinct(store, "i", f"{participation} FILTER(?role = role:cooperating)")
-    other = count_distinct(store, "i", f"{participation} FILTER(?role NOT IN (role:lead, role:cooperating))")
-    in_plans = count_distinct(
-        store,
-        "plan",
-        f"""{{ ?i bp:isItemOf ?plan ; m8g:hasParticipation/m8g:hasParticipant ?k }}
+    per_agency = {
+        "lead": count_distinct(store, "i", f"{participation} FILTER(?role = role:lead)"),
+        "cooperating": count_distinct(store, "i", f"{participation} FILTER(?role = role:cooperating)"),
+        "other_roles": count_distinct(
+            store, "i", f"{participation} FILTER(?role NOT IN (role:lead, role:cooperating))"
+        ),
+        "plans": count_distinct(
+            store,
+            "plan",
+            f"""{{ ?i bp:isItemOf ?plan ; m8g:hasParticipation/m8g:hasParticipant ?k }}
               UNION {{ {PLAN} ?plan m8g:hasParticipation/m8g:hasParticipant ?k }}""",
-    )
+        ),
+    }
     labels = Labels(store, bound_values(found, ("a", "province", "kind")), lang)
     table = IndexTable(
         "agencies",
@@ -201,12 +227,12 @@ def agencies(store: Store, lang: str) -> IndexTable:
         "role in, and the plans it takes part in.",
         (
             Column("agency", "Cơ quan", "Agency", LINK),
-            Column("province", "Tỉnh", "Province", LINK),
+            PROVINCE_COLUMN,
             Column("kind", "Loại cơ quan", "Kind", LINK),
             Column("lead", "Chủ trì", "Leads"),
             Column("cooperating", "Phối hợp", "Co-operates"),
             Column("other_roles", "Vai trò khác", "Other roles"),
-            Column("plans", "Kế hoạch", "Plans"),
+            PLANS_COLUMN,
         ),
     )
     found.sort(key=lambda r: (sort_key(labels(value(r["province"]) or "")), sort_key(labels(bound(r, "a")))))
@@ -217,10 +243,7 @@ def agencies(store: Store, lang: str) -> IndexTable:
                 "agency": labels.link(key),
                 "province": labels.optional_link(r["province"]),
                 "kind": labels.optional_link(r["kind"]),
-                "lead": lead.get(key, 0),
-                "cooperating": cooperating.get(key, 0),
-                "other_roles": other.get(key, 0),
-                "plans": in_plans.get(key, 0),
+                **counts_for(key, per_agency),
             }
         )
     return table

@@ -31,6 +31,24 @@ class Column:
         return [self.key, f"{self.key}_label"] if self.kind in (LINK, LINKS) else [self.key]
 
 
+# The columns several tables share, so that they bear the same headings everywhere.
+PLAN_COLUMN = Column("plan", "Kế hoạch", "Plan", LINK)
+PROVINCE_COLUMN = Column("province", "Tỉnh", "Province", LINK)
+DIRECTIVE_COLUMN = Column("directive", "Văn bản", "Directive", LINK)
+NUMBER_COLUMN = Column("number", "Số, ký hiệu", "Number", TEXT)  # a document's number
+DATE_COLUMN = Column("date", "Ngày", "Date", TEXT)
+ISSUER_COLUMN = Column("issuer", "Cơ quan ban hành", "Issued by", LINK)
+PLAN_STATUS_COLUMN = Column("status", "Tình trạng", "Status", TEXT)  # a plan's: in force or draft
+IMPLEMENTING_PLANS_COLUMN = Column("plans", "Kế hoạch thực hiện", "Plans implementing it")
+ITEMS_COLUMN = Column("items", "Nội dung", "Items")
+TASKS_COLUMN = Column("tasks", "Nhiệm vụ", "Tasks")
+PLANS_COLUMN = Column("plans", "Kế hoạch", "Plans")
+# A report's: who sent it, when it came, a link to it, and whether it is one of the example reports.
+REPORTED_BY_COLUMN = Column("reported_by", "Cơ quan báo cáo", "Reported by", LINK)
+RECEIVED_COLUMN = Column("issued", "Ngày nhận", "Received", TEXT)
+REPORT_COLUMN = Column("report", "Báo cáo", "Report", TEXT)
+EXAMPLE_COLUMN = Column("example", "Dữ liệu ví dụ", "Example data", TEXT)
+
 # A table cell: a link (LINK), links (LINKS), a number (NUMBER: a count, a weight, a percent), text (TEXT), or empty.
 Cell = Link | list[Link] | int | float | str | None
 

@@ -10,7 +10,18 @@ from bioplan.namespaces import BP, SCHEMA
 from bioplan.store.interface import Store, Term
 from bioplan.views.common import Labels, Link, facts, iri_ref, lexical, rows, value
 from bioplan.views.progress_reports import Reading, current_reports, plan_period, readings
-from bioplan.views.tables import LINK, NUMBER, TEXT, Cell, Column, IndexTable
+from bioplan.views.tables import (
+    EXAMPLE_COLUMN,
+    LINK,
+    NUMBER,
+    RECEIVED_COLUMN,
+    REPORT_COLUMN,
+    REPORTED_BY_COLUMN,
+    TEXT,
+    Cell,
+    Column,
+    IndexTable,
+)
 from bioplan.views.target_chart import Chart, chart
 from bioplan.views.targets import Target, plain_number, targets_of
 
@@ -118,10 +129,10 @@ class TargetTracking:
                 Column("year", "Năm báo cáo", "Reporting year", NUMBER),
                 Column("value", "Giá trị", "Value", NUMBER),
                 Column("value_unit", "Mã đơn vị", "Unit code", TEXT),
-                Column("reported_by", "Cơ quan báo cáo", "Reported by", LINK),
-                Column("issued", "Ngày nhận", "Received", TEXT),
-                Column("report", "Báo cáo", "Report", TEXT),
-                Column("example", "Dữ liệu ví dụ", "Example data", TEXT),
+                REPORTED_BY_COLUMN,
+                RECEIVED_COLUMN,
+                REPORT_COLUMN,
+                EXAMPLE_COLUMN,
             ),
         )
         for tracked in self.targets:
