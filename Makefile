@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	npm ci --no-audit --no-fund --silent  # the query page's editor, from the npm registry
+	npm ci --no-audit --no-fund --silent  # the query page's editor and /docs' Swagger UI, from the npm registry
 	@touch $(STAMP)
 
 # pytest runs the tests in parallel (pytest-xdist; the options are in pyproject.toml); `-n 0` runs them in one process.

@@ -18,6 +18,7 @@ from api.limits import BodySizeLimit
 from api.pages import Pages
 from api.request_metrics import RequestMetrics
 from api.routes import (
+    api_docs,
     browse,
     calendar,
     catalogue,
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         description="SPARQL 1.1 endpoint and linked data for Vietnam's biotechnology plans.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # /docs is api/routes/api_docs.py: Swagger UI from node_modules, no CDN
+        redoc_url=None,
     )
     app.state.services = services
     errors.install(app)
@@ -123,6 +126,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(catalogue.router)
     stored_queries.include(app)  # one route per stored query of this app
     app.include_router(health.router)
+    app.include_router(api_docs.router)
     app.include_router(resources.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # The query page's editor, installed from the npm registry by `make install`.
@@ -130,6 +134,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         "/vendor/codemirror",
         StaticFiles(directory=layout.PROJECT_ROOT / "node_modules" / "codemirror", check_dir=False),
         name="codemirror",
+    )
+    # The API documentation page's Swagger UI (/docs), installed the same way.
+    app.mount(
+        "/vendor/swagger-ui",
+        StaticFiles(directory=layout.PROJECT_ROOT / "node_modules" / "swagger-ui-dist", check_dir=False),
+        name="swagger-ui",
     )
 
     app.add_middleware(ClientLimits, settings=settings)  # per-client limits on the query routes, inside CORS

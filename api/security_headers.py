@@ -1,9 +1,10 @@
 """Security headers on every response: a strict Content-Security-Policy and its companions.
 
-The pages run no inline script and carry no inline style (scripts and styles are files under
-/static and /vendor), so the policy allows only what comes from this site: a script injected
-into a page, or a `javascript:` URL, does not run; the pages cannot be framed (clickjacking);
-forms post only here; no plug-ins; no `<base>` to re-point relative links. The headers go on
+The pages, the API documentation page (/docs) among them, run no inline script and carry no
+inline style (scripts and styles are files under /static and /vendor), so the policy allows only
+what comes from this site: a script injected into a page, or a `javascript:` URL, does not run;
+the pages cannot be framed (clickjacking); forms post only here; no plug-ins; no `<base>` to
+re-point relative links. The headers go on
 every response, not only HTML: harmless on JSON, CSV or RDF, and a response a browser might
 sniff as HTML is covered too (`nosniff` forbids the sniffing in the first place).
 
@@ -32,10 +33,9 @@ HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",  # frame-ancestors 'none' for browsers that predate CSP level 2
 }
-# FastAPI's own API documentation pages (Swagger UI, ReDoc) load their scripts and styles from a
-# CDN and start them with an inline script; under the policy above they would not run at all.
-# They get the other headers but no Content-Security-Policy; they show no data of the store.
-WITHOUT_POLICY = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+# No path is exempt: the API documentation page (/docs, api/routes/api_docs.py) runs Swagger UI from
+# /vendor/swagger-ui and starts it with a file of /static, so it runs under the policy too.
+WITHOUT_POLICY: frozenset[str] = frozenset()
 
 
 class SecurityHeaders:

@@ -56,11 +56,11 @@ def table_response(
     path: str,
     chosen: TableFormat,
     as_json: Callable[[], dict],
-    as_csv: Callable[[], str],
+    as_csv: Callable[[str], str],
     template: str,
     context: dict,
 ) -> Response:
-    """The page at ``path`` in the ``chosen`` format: ``as_json()``, ``as_csv()`` or ``template``
+    """The page at ``path`` in the ``chosen`` format: ``as_json()``, ``as_csv(lang)`` or ``template``
     rendered with ``context`` and the twins' URLs (``alternates``). Every answer names the three
     formats (Link); one Accept chose as JSON or CSV also gives its twin's URL (Content-Location)."""
     services = request.app.state.services
@@ -76,8 +76,8 @@ def table_response(
     if chosen.name == "json":
         body = json.dumps(as_json(), ensure_ascii=False, indent=1)
         return Response(body, media_type="application/json; charset=utf-8", headers=headers)
-    if chosen.name == "csv":
-        return Response(as_csv(), media_type="text/csv; charset=utf-8", headers=headers)
+    if chosen.name == "csv":  # for people, headed in the reader's language (bioplan.formats.csv_export)
+        return Response(as_csv(lang), media_type="text/csv; charset=utf-8", headers=headers)
     alternates = {name: f"{path}.{name}{query}" for name in MEDIA_TYPES if name != "html"}
     page = {**context, "alternates": alternates, **page_helpers(services, request)}
     return services.pages.render(request, template, page, headers={"Link": links})

@@ -34,7 +34,8 @@ def chromium_binary() -> str:
 
 
 @contextmanager
-def chromium(lang: str = "vi") -> Iterator[webdriver.Chrome]:
+def chromium(lang: str = "vi", switches: tuple[str, ...] = ()) -> Iterator[webdriver.Chrome]:
+    """A headless Chromium; ``switches`` are more command-line switches (e.g. --host-resolver-rules)."""
     options = webdriver.ChromeOptions()
     options.binary_location = chromium_binary()
     for argument in (
@@ -43,6 +44,7 @@ def chromium(lang: str = "vi") -> Iterator[webdriver.Chrome]:
         "--disable-dev-shm-usage",
         "--window-size=1280,1000",
         f"--lang={lang}",
+        *switches,
     ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": lang})

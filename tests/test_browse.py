@@ -20,6 +20,8 @@ from sparql_helpers import select
 from bioplan import layout
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.text import collapse_whitespace
+from bioplan.views import indexes
+from bioplan.views.tables import LINKS
 
 BP = CANONICAL_BASE + "def/bioplan#"
 ROLE = CANONICAL_BASE + "def/role/"
@@ -269,10 +271,16 @@ def test_index_csv_and_html_hold_the_same_rows(http, store, name):
     response = http.get(f"/{name}.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    table = list(csv.reader(io.StringIO(response.text)))
-    assert table[0] == json_body["columns"]
-    key_column = table[0].index(INDEX_KEYS[name])
-    assert [row[key_column] for row in table[1:]] == [row[INDEX_KEYS[name]] for row in json_body["rows"]]
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    columns = indexes.INDEXES[name](store, "vi").columns
+    assert table[0] == [heading for column in columns for heading in column.csv_headings("vi")]
+    key_column = table[0].index(next(c.vi for c in columns if c.key == INDEX_KEYS[name]) + " (IRI)")
+    # A table with one column of links has a row per link of it (bioplan.formats.csv_export).
+    lists = [c.key for c in columns if c.kind == LINKS]
+    repeats = [max(1, len(row[lists[0]])) if len(lists) == 1 else 1 for row in json_body["rows"]]
+    expected = [row[INDEX_KEYS[name]] for row, n in zip(json_body["rows"], repeats, strict=True) for _ in range(n)]
+    assert [row[key_column] for row in table[1:]] == expected
 
     page = get_page(http, f"/{name}")
     assert page.lang == "vi"

@@ -11,6 +11,7 @@ import calendar as gregorian
 import re
 from datetime import date
 
+import httpx
 import icalendar
 import pyoxigraph as ox
 import pytest
@@ -298,3 +299,75 @@ def test_the_page_marks_every_overdue_deadline_with_the_agencies_missing(http):
         not_reported = re.search(r"chưa báo cáo: (.*?)</small>", row, re.DOTALL)
         linked = re.findall(r'href="([^"]+)"', not_reported.group(1)) if not_reported else []
         assert linked == [p["iri"].removeprefix(BASE.rstrip("/")) for p in item["missing"]]
+
+
+# -- the page's controls: year, province and agency, and the years around -------------------------
+
+
+def select_options(html: str, name: str) -> list[tuple[str, bool, str]]:
+    """(value, selected?, label) of each option of the form's select ``name``."""
+    body = re.search(rf'<select id="filter-{name}" name="{name}">(.*?)</select>', html, re.S)
+    assert body, f"the page has a {name} select"
+    return [
+        (value, bool(selected), label.strip())
+        for value, selected, label in re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', body[1])
+    ]
+
+
+def due_dates(html: str) -> list[str]:
+    table = html.split('id="deadlines"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<time datetime="([\d-]+)">', table)
+
+
+def test_the_page_has_a_plain_form_of_year_province_and_agency(http, store):
+    html = http.get("/calendar", params={"year": 2026}).text
+    form = re.search(r'<form class="calendar-filters" method="get" action="/calendar">(.*?)</form>', html, re.S)
+    assert form and "<script" not in html
+    for label in ("Năm", "Tỉnh", "Cơ quan"):
+        assert f">{label}</label>" in form[1]
+    assert '<button type="submit">Xem</button>' in form[1]
+    years = select_options(html, "year")
+    assert ("2026", True, "2026") in years and [y for y in years if y[1]] == [("2026", True, "2026")]
+    provinces = select_options(html, "province")
+    assert provinces[0] == ("", True, "Tất cả các tỉnh")
+    with_deadlines = {d.province for d in deadlines(store, range(1990, 2100))}
+    assert {value for value, _, _ in provinces[1:]} == with_deadlines and "lang-son" in with_deadlines
+    assert ("lang-son", False, "tỉnh Lạng Sơn") in provinces
+    agencies = select_options(html, "agency")
+    assert agencies[0] == ("", True, "Tất cả các cơ quan")
+    involved = {p.iri for d in deadlines(store, range(1990, 2100)) for p in (*d.reporting, *d.recipient, *d.via)}
+    assert {value for value, _, _ in agencies[1:]} == involved and LANG_SON_NRE in involved
+
+
+def test_choosing_a_province_narrows_the_deadlines_and_stays_selected(http, store):
+    everything = due_dates(http.get("/calendar", params={"year": 2026}).text)
+    page = http.get("/calendar", params={"year": 2026, "province": "lang-son", "agency": ""})
+    assert page.status_code == 200  # the form's "every agency" is an empty value, not a bad IRI
+    narrowed = due_dates(page.text)
+    expected = [d.due.isoformat() for d in deadlines(store, range(2026, 2027), province="lang-son")]
+    assert narrowed == expected == ["2026-11-30", "2026-12-20"] and len(narrowed) < len(everything)
+    assert ("lang-son", True, "tỉnh Lạng Sơn") in select_options(page.text, "province")
+    # The agencies offered are those of the province chosen.
+    agencies = [value for value, _, _ in select_options(page.text, "agency")[1:]]
+    assert LANG_SON_NRE in agencies and all("/org/lang-son/" in a for a in agencies)
+    chosen = http.get("/calendar", params={"year": 2026, "province": "lang-son", "agency": LANG_SON_NRE}).text
+    assert (LANG_SON_NRE, True) in [(v, s) for v, s, _ in select_options(chosen, "agency")]
+    # Every province again: the empty choice is all of them.
+    assert due_dates(http.get("/calendar", params={"year": 2026, "province": "", "agency": ""}).text) == everything
+
+
+def test_previous_and_next_year_keep_the_other_filters(http):
+    html = http.get("/calendar", params={"year": 2026, "province": "lang-son", "lang": "en"}).text
+    previous = re.search(r'<a rel="prev" href="([^"]*)">← Previous year \(2025\)</a>', html)
+    following = re.search(r'<a rel="next" href="([^"]*)">Next year \(2027\) →</a>', html)
+    assert previous and following
+    for link, year in ((previous[1], "2025"), (following[1], "2027")):
+        query = dict(httpx.URL(link.replace("&amp;", "&")).params)
+        assert query == {"year": year, "province": "lang-son", "lang": "en"}
+        assert http.get(link.replace("&amp;", "&")).status_code == 200
+    # English labels on the English page, the language kept by the form.
+    for label in ("Year", "Province", "Agency"):
+        assert f">{label}</label>" in html
+    assert '<button type="submit">Show</button>' in html and '<input type="hidden" name="lang" value="en">' in html
+    vietnamese = http.get("/calendar", params={"year": 2026}).text
+    assert "Năm trước (2025)" in vietnamese and "Năm sau (2027)" in vietnamese

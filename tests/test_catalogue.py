@@ -127,7 +127,8 @@ def test_listing_as_json_names_every_query_with_its_parameters(http):
 def test_listing_as_csv(http):
     response = http.get("/queries", headers={"Accept": "text/csv"})
     assert response.status_code == 200 and media_type(response) == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r["name"] for r in rows] == list(QUERIES)
     by_name = {r["name"]: r for r in rows}
     assert by_name["tasks-led-by"]["title_en"] == QUERIES["tasks-led-by"].titles["en"]
@@ -214,7 +215,9 @@ def test_stored_query_with_parameters_answers_as_the_core(http, store, name):
     for row, expected_row in zip(plain["rows"], ordered, strict=True):
         assert {k for k, v in row.items() if v is not None} == set(expected_row)
         assert all(same_value(row[k], text) for k, text in expected_row.items()), (row, expected_row)
-    table = list(csv.DictReader(io.StringIO(http.get(f"/queries/{name}.csv", params=values).text)))
+    as_csv = http.get(f"/queries/{name}.csv", params=values).content
+    assert as_csv.startswith(b"\xef\xbb\xbf")  # a stored query's CSV is for people: UTF-8 with a BOM
+    table = list(csv.DictReader(io.StringIO(as_csv.decode("utf-8-sig"))))
     assert [{k: v for k, v in row.items() if v != ""} for row in table] == ordered
 
 

@@ -241,17 +241,27 @@ def test_html_and_csv_agree_with_json(http, key):
     response = http.get(f"/coverage/{key}.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    records = list(csv.DictReader(io.StringIO(response.text)))
-    in_groups = {(r["task_group"], r["plan"]): int(r["items"]) for r in records if r["task_group"]}
-    outside = {r["plan"]: int(r["items"]) for r in records if not r["task_group"] and r["plan"]}
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
+    # For people: Vietnamese headings, each label beside its IRI; one row per province a plan
+    # counts for, the extra rows repeating the links and leaving the count empty.
+    records = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    group, group_label, plan_, plan_label = "Nhóm nhiệm vụ (IRI)", "Nhóm nhiệm vụ", "Kế hoạch (IRI)", "Kế hoạch"
+    items, counts_for_ = "Số nội dung", "Tỉnh, thành phố hiện nay (IRI)"
+    firsts = [r for r in records if r[items] != ""]
+    in_groups = {(r[group], r[plan_]): int(r[items]) for r in firsts if r[group]}
+    outside = {r[plan_]: int(r[items]) for r in firsts if not r[group] and r[plan_]}
     assert in_groups == cells(matrix)
     assert outside == {plan["plan"]: plan["unattributed"] for plan in matrix["plans"]}
-    assert {r["plan_label"] for r in records if r["plan"]} == {plan["label"] for plan in matrix["plans"]}
-    counts_for = {plan["plan"]: " ; ".join(plan["counts_for"]) for plan in matrix["plans"]}
-    assert all(r["counts_for"] == counts_for[r["plan"]] for r in records if r["plan"])
-    without_plan = [r for r in records if not r["plan"]]
-    assert {r["counts_for"] for r in without_plan} == {p["province"] for p in matrix["provinces"] if not p["has_plan"]}
-    assert all(r["items"] == "0" and not r["task_group"] and r["task_group_label"] for r in without_plan)
+    assert {r[plan_label] for r in records if r[plan_]} == {plan["label"] for plan in matrix["plans"]}
+    counts_for: dict[tuple[str, str], list[str]] = {}
+    for r in records:
+        if r[plan_]:
+            counts_for.setdefault((r[group], r[plan_]), []).append(r[counts_for_])
+    by_plan = {plan["plan"]: plan["counts_for"] or [""] for plan in matrix["plans"]}
+    assert all(found == by_plan[plan] for (_, plan), found in counts_for.items())
+    without_plan = [r for r in records if not r[plan_]]
+    assert {r[counts_for_] for r in without_plan} == {p["province"] for p in matrix["provinces"] if not p["has_plan"]}
+    assert all(r[items] == "0" and not r[group] and r[group_label] for r in without_plan)
 
 
 @pytest.mark.parametrize(
@@ -338,8 +348,8 @@ def test_index_lists_the_directives_with_task_groups(http):
     assert {row["matrix"] for row in index["rows"]} == {f"/coverage/{D1639}", f"/coverage/{D189}"}
     assert all(row["task_groups"] == 5 for row in index["rows"])
     assert {row["directive"]: row["plans"] for row in index["rows"]} == {DOC + k: len(v) for k, v in COLUMNS.items()}
-    records = list(csv.DictReader(io.StringIO(http.get("/coverage.csv").text)))
-    assert [r["directive"] for r in records] == [row["directive"] for row in index["rows"]]
+    records = list(csv.DictReader(io.StringIO(http.get("/coverage.csv").content.decode("utf-8-sig"))))
+    assert [r["Văn bản (IRI)"] for r in records] == [row["directive"] for row in index["rows"]]
     english = http.get("/coverage", params={"lang": "en"})
     assert MatrixPage(english.text).lang == "en" and f"/coverage/{D1639}?lang=en" in english.text
 
@@ -401,9 +411,13 @@ def test_the_index_lists_every_province_by_directive(http, turtle, lang):
         assert set(row["provinces_with_plan"]) == set(COUNTS_FOR[key])
         assert set(row["provinces_without_plan"]) == current - set(COUNTS_FOR[key])
         assert len(row["provinces_with_plan_label"]) == len(row["provinces_with_plan"])
-    records = list(csv.DictReader(io.StringIO(http.get("/coverage.csv", params={"lang": lang}).text)))
+    response = http.get("/coverage.csv", params={"lang": lang})
+    records = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # Two columns of links: each cell holds its IRIs one per line, beside their labels.
+    without = "Tỉnh, thành phố chưa có kế hoạch" if lang == "vi" else "Provinces without a plan"
     for record, row in zip(records, index["rows"], strict=True):
-        assert record["provinces_without_plan"].split(" ; ") == row["provinces_without_plan"]
+        assert record[without + " (IRI)"].splitlines() == row["provinces_without_plan"]
+        assert record[without].splitlines() == row["provinces_without_plan_label"]
 
     response = http.get("/coverage", params={"lang": lang} if lang == "en" else {})
     page = MatrixPage(response.text)

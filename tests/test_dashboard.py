@@ -355,6 +355,46 @@ def test_a_plan_without_example_reports_has_no_banner(http):
     assert 'class="example-data"' not in http.get("/dashboard/bac-giang/btvtu/kh/nq-36").text
 
 
+NO_REPORTS_VI = (
+    "Chưa có báo cáo tiến độ nào cho kế hoạch này trong năm {year}: các tỷ lệ dưới đây là 0% vì chưa có số liệu."
+)
+NO_REPORTS_EN = (
+    "No progress report has been filed for this plan for {year} yet: the figures below are 0% because there is no data."
+)
+
+
+def test_a_plan_without_reports_says_why_its_figures_are_zero(http):
+    data = dashboard_json(http, BAC_GIANG)
+    assert data["reports"] == [] and data["progress"]["percent"] == 0.0
+    html = http.get(f"/dashboard/{BAC_GIANG}").text
+    assert NO_REPORTS_VI.format(year=data["year"]) in html and "<code>make demo</code>" in html
+    # Above the figures.
+    assert html.index('id="no-reports"') < html.index('id="plan-progress"')
+    english = http.get(f"/dashboard/{BAC_GIANG}", params={"lang": "en"}).text
+    assert NO_REPORTS_EN.format(year=data["year"]) in english and "<code>make demo</code>" in english
+
+
+@pytest.mark.parametrize("key", EXAMPLE_PLANS)
+def test_a_plan_with_the_example_reports_has_no_such_notice(http, key):
+    data = dashboard_json(http, key)
+    assert data["reports"], "the example reports report on this plan for its latest year"
+    for lang in ("vi", "en"):
+        assert 'id="no-reports"' not in http.get(f"/dashboard/{key}", params={"lang": lang}).text
+    assert 'id="no-reports"' not in http.get("/dashboard").text  # some plan has a report
+
+
+def test_the_index_says_so_when_no_plan_has_a_report(api_url):
+    """The session's server holds the bundled data only (no example reports): every plan is at 0%."""
+    with httpx.Client(base_url=api_url, timeout=60) as client:
+        assert all(row["reports"] == 0 for row in client.get("/dashboard.json").json()["rows"])
+        html = client.get("/dashboard").text
+        assert "Chưa có báo cáo tiến độ nào cho kế hoạch nào" in html and "<code>make demo</code>" in html
+        english = client.get("/dashboard", params={"lang": "en"}).text
+        assert "No progress report has been filed for any plan yet" in english
+        key = client.get("/dashboard.json").json()["rows"][0]["dashboard"]
+        assert "Chưa có báo cáo tiến độ nào cho kế hoạch này" in client.get(key).text
+
+
 # -- submitting reports changes the dashboard ---------------------------------------------------
 
 
@@ -484,10 +524,6 @@ def test_a_submitted_report_and_its_resubmission_change_the_dashboard(http):
 # -- twins, negotiation, errors ------------------------------------------------------------------
 
 
-def csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 def as_csv_value(value) -> str:
     if value is None:
         return ""
@@ -505,9 +541,17 @@ def test_json_and_csv_twins_agree(http, path):
     assert as_json.status_code == as_csv.status_code == 200
     assert as_csv.headers["content-type"].startswith("text/csv")
     data = as_json.json()
-    rows = csv_rows(as_csv.text)
-    assert list(rows[0]) == data["columns"] and len(rows) == data["count"] == len(data["rows"]) > 0
-    assert rows == [{k: as_csv_value(v) for k, v in row.items()} for row in data["rows"]]
+    assert as_csv.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
+    header, *rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    # The CSV for people: English headings (lang=en), each link's label, then its IRI beside it.
+    links = {f for f in data["columns"] if f + "_label" in data["columns"]}
+    labels = {f + "_label" for f in links}
+    fields = [g for f in data["columns"] if f not in labels for g in ((f + "_label", f) if f in links else (f,))]
+    assert len(header) == len(fields) and not set(header) & set(data["columns"])
+    assert [h.endswith(" (IRI)") for h in header] == [f in links for f in fields]
+    assert all(header[i] == header[i - 1] + " (IRI)" for i, h in enumerate(header) if h.endswith(" (IRI)"))
+    assert len(rows) == data["count"] == len(data["rows"]) > 0
+    assert rows == [[as_csv_value(row[f]) for f in fields] for row in data["rows"]]
 
 
 def test_accept_negotiates_the_twins(http):

@@ -8,6 +8,8 @@ writes take).
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 import unicodedata
 
@@ -457,9 +459,11 @@ def test_format_by_suffix_parameter_or_accept(http, path, params, headers, media
 
 def test_the_same_results_in_every_format(http):
     as_json = [r["iri"] for r in search_json(http, q="bèo", kind="task")["results"]]
-    as_csv = http.get("/search.csv", params={"q": "bèo", "kind": "task"}).text.splitlines()
-    assert as_csv[0] == "iri,kind,province,title,passage,score"
-    assert [line.split(",")[0] for line in as_csv[1:]] == as_json
+    response = http.get("/search.csv", params={"q": "bèo", "kind": "task"})
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert header == ["Tiêu đề", "Tiêu đề (IRI)", "Loại", "Tỉnh", "Tỉnh (IRI)", "Đoạn trích", "Điểm"]
+    assert [row[1] for row in rows] == as_json
     page = http.get("/search", params={"q": "bèo", "kind": "task"}).text
     for iri in as_json:
         assert f'href="/{iri.removeprefix(CANONICAL_BASE)}"' in page

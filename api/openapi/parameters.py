@@ -91,7 +91,8 @@ IF_MATCH = header_parameter("If-Match", "ETags: the write is done only when one 
 CALENDAR_AGENCY = {  # the route's own check (api/routes/calendar.py), beside FastAPI's length limit
     "name": "agency",
     "in": "query",
-    "schema": {"type": "string", "maxLength": 2000, "pattern": "^https?://"},
+    # Empty: every agency (what the calendar page's form sends for "all").
+    "schema": {"type": "string", "maxLength": 2000, "pattern": "^(https?://|$)"},
 }
 SEARCH_KIND = query_parameter(
     "kind",

@@ -16,7 +16,7 @@ from bioplan import formats
 from bioplan.formats.negotiation import Offers, negotiate
 from bioplan.linked_data.site_links import href
 from bioplan.monitoring import ical
-from bioplan.monitoring.calendar import Deadline, deadlines
+from bioplan.monitoring.calendar import Deadline, deadlines, filter_choices
 
 router = APIRouter()
 MAX_YEARS = 10
@@ -30,6 +30,7 @@ def _years(year: int | None, years: int) -> range:
 
 
 async def _deadlines(request: Request, year: int | None, years: int, province: str | None, agency: str | None):
+    province, agency = province or None, agency or None  # the page's form sends "" for "all"
     if agency is not None and not agency.startswith(("http://", "https://")):
         raise ApiError(400, "bad-request", "agency must be an absolute IRI")
     services = request.app.state.services
@@ -47,9 +48,13 @@ def _as_json(deadline: Deadline, today: date) -> dict:
 
 YEAR = Query(None, ge=1900, le=2200, description="The first year (default: this year).")
 YEARS = Query(1, ge=1, le=MAX_YEARS, description="How many years from `year`.")
-PROVINCE = Query(None, max_length=100, description="Only this province (its slug, e.g. lang-son).")
+PROVINCE = Query(
+    None, max_length=100, description="Only this province (its slug, e.g. lang-son; empty: every province)."
+)
 AGENCY = Query(
-    None, max_length=2000, description="Only obligations this agency reports, receives or passes on (its IRI)."
+    None,
+    max_length=2000,
+    description="Only obligations this agency reports, receives or passes on (its IRI; empty: every agency).",
 )
 
 
@@ -79,11 +84,22 @@ async def calendar_page(
         )
     services = request.app.state.services
     lang = reader_language(request)
+    shown = _years(year, years)
+    choices = await run_in_threadpool(filter_choices, services.store, lang)
+    province, agency = province or None, agency or None
+    # The form's years: five either side of the years shown and of this one.
+    year_options = range(min(shown.start, today.year) - 5, max(shown.stop - 1, today.year) + 6)
     context = {
         "deadlines": found,
         "today": today,
-        "years": _years(year, years),
+        "years": shown,
         "province": province,
+        "agency": agency,
+        "choices": choices,
+        "year_options": year_options,
+        "lang_param": request.query_params.get("lang"),
+        "previous_url": url_with(request, year=str(shown.start - 1)),
+        "next_url": url_with(request, year=str(shown.start + 1)),
         "example_data": example_data,
         "href": lambda iri: href(iri, (services.settings.base_iri,), lang),
         "json_url": url_with(request, format="json"),

@@ -66,7 +66,7 @@ async def coverage_page(request: Request, key: str) -> Response:
         f"{INDEX}/{key}",
         chosen,
         lambda: matrix.as_json(lang),
-        lambda: matrix.cells_table(lang).as_csv(),
+        lambda csv_lang: matrix.cells_table(lang).as_csv(csv_lang),
         "coverage.html",
         {"m": matrix},
     )

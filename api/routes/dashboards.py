@@ -86,7 +86,7 @@ async def _plan_page(
         f"{root}/{key}",
         chosen,
         lambda: view.as_json(lang),
-        lambda: table(view).as_csv(),
+        lambda csv_lang: table(view).as_csv(csv_lang),
         template,
         context(view),
     )

@@ -211,3 +211,55 @@ def _labels(store: Store, iris: set[str]) -> dict[str, list[tuple[str | None, st
         label = row["label"]
         found[row["resource"].value].append((label.language, label.value))
     return found
+
+
+_CHOICES = """
+SELECT DISTINCT ?graph ?area ?agency WHERE {
+  GRAPH ?graph {
+    ?obligation a bp:ReportingObligation ; bp:obligationOf ?plan .
+    { ?obligation bp:schedule [] } UNION { ?obligation bp:dueDate ?dueDate }
+  }
+  OPTIONAL { ?plan eli:jurisdiction ?area }
+  OPTIONAL { VALUES ?property { bp:reportingAgency bp:reportRecipient bp:via } ?obligation ?property ?agency }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the calendar can be narrowed to: the provinces with a dated obligation, as (slug,
+    label) by label, and the agencies such an obligation names, as (province slug, Party)."""
+
+    provinces: tuple[tuple[str, str], ...]
+    agencies: tuple[tuple[str, Party], ...]
+
+
+def filter_choices(store: Store, lang: str = "vi") -> Choices:
+    """The provinces and agencies that have deadlines (in some year), for the calendar's form."""
+    areas: dict[str, set[str]] = defaultdict(set)
+    agencies: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(sparql_prologue() + _CHOICES):
+        graph = row["graph"].value
+        if not graph.startswith(GRAPH_BASE):
+            continue
+        slug = graph.removeprefix(GRAPH_BASE)
+        found = areas[slug]  # a province whose plan states no jurisdiction is still a choice
+        if row["area"] is not None:
+            found.add(row["area"].value)
+        if row["agency"] is not None:
+            agencies[slug].add(row["agency"].value)
+    labels = _labels(store, {a for v in areas.values() for a in v} | {a for v in agencies.values() for a in v})
+
+    def label(iri: str) -> str:
+        return pick(labels.get(iri, ()), lang) or iri
+
+    provinces = sorted(
+        ((slug, min((label(a) for a in found), default=slug)) for slug, found in areas.items()),
+        key=lambda p: (p[1].casefold(), p[0]),
+    )
+    order = {slug: i for i, (slug, _) in enumerate(provinces)}
+    chosen = sorted(
+        ((slug, Party(iri, label(iri))) for slug, iris in agencies.items() for iri in iris),
+        key=lambda a: (order.get(a[0], len(order)), a[1].label.casefold(), a[1].iri),
+    )
+    return Choices(tuple(provinces), tuple(chosen))

@@ -22,7 +22,12 @@ PAGE_SIZE = 20
 MAX_PAGE = 500
 MAX_QUERY_CHARS = 500
 EXAMPLES = ("xu ly chat thai y te", "Sở KH&CN", "chế phẩm sinh học", "medical waste")
-CSV_COLUMNS = ("iri", "kind", "province", "title", "passage", "score")
+# The CSV's headings in each language: the title beside its IRI, the kind, the province beside
+# its IRI, the passage (an excerpt around the match, as on the page) and the score.
+CSV_HEADINGS = {
+    "vi": ("Tiêu đề", "Tiêu đề (IRI)", "Loại", "Tỉnh", "Tỉnh (IRI)", "Đoạn trích", "Điểm"),
+    "en": ("Title", "Title (IRI)", "Kind", "Province", "Province (IRI)", "Passage (excerpt)", "Score"),
+}
 
 
 class UnknownKind(ValueError):
@@ -60,6 +65,12 @@ class Shown:
     def score(self) -> float:
         """bm25, turned so that higher is better."""
         return round(-self.hit.score, 4)
+
+    def csv_row(self) -> list[object]:
+        hit = self.hit
+        province_iri = f"{CANONICAL_BASE}id/area/{hit.province}" if hit.province else None
+        province = self.province_label or hit.province
+        return [self.title, hit.iri, self.kind_label, province, province_iri, hit.passage, self.score()]
 
     def as_json(self) -> dict:
         hit = self.hit
@@ -153,11 +164,9 @@ class SearchPage:
         }
 
     def as_csv(self) -> str:
-        """The results for a spreadsheet: cells that start like a formula are neutralised."""
-        return csv_text(
-            CSV_COLUMNS,
-            ([s.hit.iri, s.hit.kind, s.hit.province, s.title, s.hit.passage, s.score()] for s in self.shown),
-        )
+        """The results for people (bioplan.formats.csv_export): headings in the reader's language,
+        labels beside IRIs, the whole title, cells that start like a formula neutralised."""
+        return csv_text(CSV_HEADINGS.get(self.lang, CSV_HEADINGS["vi"]), (s.csv_row() for s in self.shown))
 
 
 def search_page(index: SearchIndex, q: str, province: str | None, kind: str | None, page: int, lang: str) -> SearchPage:

@@ -1,9 +1,10 @@
 """A list page as data: named columns, rows of links, numbers and text, and the flat records
 the same table becomes in JSON and CSV ("every page is also JSON and CSV", as Datasette does).
 
-A link cell becomes two fields, ``<key>`` (the IRI) and ``<key>_label`` (its label in the
-reader's language); a cell of several links becomes two lists (JSON) or two ``;``-separated
-fields (CSV). The CSV is for spreadsheets: its cells are neutralised (bioplan.formats.csv_export)."""
+In JSON a link cell becomes two fields, ``<key>`` (the IRI) and ``<key>_label`` (its label in the
+reader's language); a cell of several links becomes two lists. The CSV is for people: headings
+in the reader's language, a label column beside each IRI column, one value per cell, every cell
+neutralised (the rules: bioplan.formats.csv_export)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from bioplan.formats.csv_export import csv_text
 from bioplan.views.common import Link
 
 LINK, LINKS, NUMBER, TEXT = "link", "links", "number", "text"
-CSV_LIST_SEPARATOR = " ; "
+# Several values in one CSV cell (a table with several columns of links): one per line.
+CSV_LIST_SEPARATOR = "\n"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class Column:
     def fields(self) -> list[str]:
         """The record fields this column becomes."""
         return [self.key, f"{self.key}_label"] if self.kind in (LINK, LINKS) else [self.key]
+
+    def csv_headings(self, lang: str) -> list[str]:
+        """The CSV columns this column becomes: its heading, and for links the IRIs' beside it."""
+        heading = self.title(lang)
+        return [heading, f"{heading} (IRI)"] if self.kind in (LINK, LINKS) else [heading]
 
 
 # The columns several tables share, so that they bear the same headings everywhere.
@@ -136,9 +143,40 @@ class IndexTable:
             "rows": self.records(),
         }
 
-    def as_csv(self) -> str:
-        rows = (
-            [CSV_LIST_SEPARATOR.join(v) if isinstance(v, list) else v for v in record.values()]
-            for record in self.records()
-        )
-        return csv_text(self.fields(), rows)
+    def as_csv(self, lang: str = "vi") -> str:
+        """The table for a spreadsheet, headed in ``lang``: a label column beside each IRI column,
+        one value per cell (bioplan.formats.csv_export says how)."""
+        header = [heading for column in self.columns for heading in column.csv_headings(lang)]
+        listed = [column for column in self.columns if column.kind == LINKS]
+        split = listed[0] if len(listed) == 1 else None
+        return csv_text(header, (line for row in self.rows for line in self._csv_lines(row, split)))
+
+    def _csv_lines(self, row: dict[str, Cell], split: Column | None) -> list[list[object]]:
+        """The CSV rows of ``row``: one, or one per link of the ``split`` column (the extra rows
+        with the numbers left empty)."""
+        cells: list[list[object]] = []  # the CSV cells of each column
+        for column in self.columns:
+            cell = row.get(column.key)
+            if column.kind == LINK:
+                link = _optional_link(cell)
+                cells.append([link.label, link.iri] if link else [None, None])
+            elif column.kind == LINKS:
+                links = _links(cell)
+                if column is split:
+                    cells.append([links[0].label, links[0].iri] if links else [None, None])
+                else:
+                    labels = CSV_LIST_SEPARATOR.join(link.label for link in links)
+                    cells.append([labels, CSV_LIST_SEPARATOR.join(link.iri for link in links)])
+            else:
+                cells.append([cell])
+        lines = [[value for column_cells in cells for value in column_cells]]
+        if split is not None:
+            for link in _links(row.get(split.key))[1:]:
+                extra: list[object] = []
+                for column, column_cells in zip(self.columns, cells, strict=True):
+                    if column is split:
+                        extra += [link.label, link.iri]
+                    else:
+                        extra += [None] * len(column_cells) if column.kind == NUMBER else column_cells
+                lines.append(extra)
+        return lines
