@@ -22,6 +22,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
+def sort_key(label: str) -> tuple[str, str]:
+    """Alphabetical order for Vietnamese: "Đắk Nông" among the D's, not after "Z"."""
+    return (fold(label), label)
+
+
 def slugify(text: str) -> str:
     """The IRI slug of a name: "Sở Khoa học và Công nghệ" -> "so-khoa-hoc-va-cong-nghe"."""
     return _NON_ALNUM.sub("-", fold(text)).strip("-")

@@ -29,10 +29,15 @@ def _years(year: int | None, years: int) -> range:
     return range(first, first + years)
 
 
-async def _deadlines(request: Request, year: int | None, years: int, province: str | None, agency: str | None):
-    province, agency = province or None, agency or None  # the page's form sends "" for "all"
+def _filters(province: str | None, agency: str | None) -> tuple[str | None, str | None]:
+    """The province and agency asked for; None for every one (the page's form sends "" for that)."""
+    province, agency = province or None, agency or None
     if agency is not None and not agency.startswith(("http://", "https://")):
         raise ApiError(400, "bad-request", "agency must be an absolute IRI")
+    return province, agency
+
+
+async def _deadlines(request: Request, year: int | None, years: int, province: str | None, agency: str | None):
     services = request.app.state.services
     lang = reader_language(request)
     return await run_in_threadpool(deadlines, services.store, _years(year, years), lang, province, agency)
@@ -68,6 +73,7 @@ async def calendar_page(
     format: str | None = Query(None, description="html or json, overriding Accept."),
 ) -> Response:
     fmt = negotiate(request.headers.get("accept"), CALENDAR_OFFERS, format_param=format)
+    province, agency = _filters(province, agency)
     found = await _deadlines(request, year, years, province, agency)
     today = date.today()
     # A status drawn from the example reports is not official: the page carries the banner.
@@ -86,7 +92,6 @@ async def calendar_page(
     lang = reader_language(request)
     shown = _years(year, years)
     choices = await run_in_threadpool(filter_choices, services.store, lang)
-    province, agency = province or None, agency or None
     # The form's years: five either side of the years shown and of this one.
     year_options = range(min(shown.start, today.year) - 5, max(shown.stop - 1, today.year) + 6)
     context = {
@@ -122,6 +127,7 @@ async def calendar_feed(
     province: str | None = PROVINCE,
     agency: str | None = AGENCY,
 ) -> Response:
+    province, agency = _filters(province, agency)
     found = await _deadlines(request, year, years, province, agency)
     base = str(request.base_url).rstrip("/")
     services = request.app.state.services

@@ -26,6 +26,7 @@ from bioplan.monitoring.periods import Period, plan_periods
 from bioplan.monitoring.succession import change_steps, successors
 from bioplan.namespaces import GRAPH_BASE, sparql_prologue
 from bioplan.store.interface import Store
+from bioplan.text import sort_key
 
 _OBLIGATIONS = """
 SELECT ?obligation ?plan ?graph ?month ?day ?dueDate ?property ?value ?lang WHERE {
@@ -255,11 +256,11 @@ def filter_choices(store: Store, lang: str = "vi") -> Choices:
 
     provinces = sorted(
         ((slug, min((label(a) for a in found), default=slug)) for slug, found in areas.items()),
-        key=lambda p: (p[1].casefold(), p[0]),
+        key=lambda p: (sort_key(p[1]), p[0]),
     )
     order = {slug: i for i, (slug, _) in enumerate(provinces)}
     chosen = sorted(
         ((slug, Party(iri, label(iri))) for slug, iris in agencies.items() for iri in iris),
-        key=lambda a: (order.get(a[0], len(order)), a[1].label.casefold(), a[1].iri),
+        key=lambda a: (order.get(a[0], len(order)), sort_key(a[1].label), a[1].iri),
     )
     return Choices(tuple(provinces), tuple(chosen))

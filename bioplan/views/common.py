@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from bioplan.labels import LABEL_PROPERTIES, local_name, pick
 from bioplan.namespaces import ROLE, sparql_prologue
 from bioplan.store.interface import Store, Term
-from bioplan.text import fold
+from bioplan.text import sort_key
 
 # The roles in the order a reader expects them: who leads, who helps, then the rest.
 ROLE_ORDER = ("lead", "cooperating", "implementing", "focal-point", "advisor", "reporting", "report-recipient")
@@ -219,11 +219,6 @@ class Labels:
     def optional_link(self, term: Term | None) -> Link | None:
         """The link of an IRI a query may leave unbound (None then)."""
         return None if term is None else self.link(lexical(term))
-
-
-def sort_key(label: str) -> tuple[str, str]:
-    """Alphabetical order for Vietnamese: "Đắk Nông" among the D's, not after "Z"."""
-    return (fold(label), label)
 
 
 def sorted_links(links: Iterable[Link]) -> list[Link]:
