@@ -218,23 +218,24 @@ class WriteService:
             self.parser.check_update(text, base_iri)  # before the dataset is copied for nothing
         written = written_graphs(text)
         with self._lock, self._scratch() as copy:
-            scratch = copy.open()
+            # copy.open() each time, never a local name: a name would keep the copy open (through a
+            # failed update's traceback too) while the checkpoint's folder is deleted on the way out.
             try:
-                scratch.update(text, base_iri=base_iri)
+                copy.open().update(text, base_iri=base_iri)
             except SyntaxError as error:
                 raise _query_error(error) from error
             except (OSError, RuntimeError, ValueError) as error:
                 raise UpdateRefused("update-failed", f"the update failed: {error}") from error
             # The graphs the text names as written, else every graph. The sizes of the others are
             # checked too: should rdflib read a graph's IRI otherwise than Oxigraph, nothing is lost.
-            before_sizes, after_sizes = self._store_sizes(), graph_sizes(scratch.query)
+            before_sizes, after_sizes = self._store_sizes(), graph_sizes(copy.open().query)
             changed = written
             if changed is None or any(
                 before_sizes.get(g, 0) != after_sizes.get(g, 0) for g in {*before_sizes, *after_sizes} - changed
             ):
-                changed = self._changed_graphs(scratch, before_sizes, after_sizes)
+                changed = self._changed_graphs(copy.open(), before_sizes, after_sizes)
             before = {graph: self._triples(graph) for graph in changed}
-            after = {graph: {q.triple for q in graph_quads(scratch, graph)} for graph in changed}
+            after = {graph: {q.triple for q in graph_quads(copy.open(), graph)} for graph in changed}
             # Graphs the update left alone are read from the store, as they stay.
             return self._apply(
                 principal, before, after, lambda name: after[name] if name in after else self._triples(name)
