@@ -9,6 +9,7 @@ given a free port and started again on another one if that port was taken before
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -37,6 +38,14 @@ def free_port() -> int:
 def port_was_taken(log: str) -> bool:
     """Whether a server process's output says its port was taken (uvicorn's and Oxigraph's wording)."""
     return "address already in use" in log.lower() or "errno 98" in log.lower()
+
+
+def says_it_listens(log: str, port: int) -> bool:
+    """Whether a server process's output says it bound ``port`` (uvicorn's and Oxigraph's wording).
+    An answer on the port alone is not enough: another test's server may hold it while this one,
+    still starting, is about to fail to bind it."""
+    said = re.compile(rf"(Uvicorn running on|Listening for requests at) http://[^ ]*:{port}(?!\d)")
+    return said.search(log) is not None
 
 
 @contextmanager
@@ -87,7 +96,7 @@ def bioplan_serve(
                     stderr=subprocess.STDOUT,
                 )
             url = f"http://127.0.0.1:{port}"
-            if _answers(process, url, log, start_timeout_s, retry=attempt < START_ATTEMPTS):
+            if _answers(process, port, log, start_timeout_s, retry=attempt < START_ATTEMPTS):
                 break
         yield process, url
     finally:
@@ -95,9 +104,10 @@ def bioplan_serve(
             _stop(process)
 
 
-def _answers(process: subprocess.Popen, url: str, log: Path, timeout_s: float, retry: bool) -> bool:
+def _answers(process: subprocess.Popen, port: int, log: Path, timeout_s: float, retry: bool) -> bool:
     """Wait until `bioplan serve` answers a query (True), or exits because its port was taken and
     may be started again (False); raise when it exits otherwise or does not answer in time."""
+    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
     while True:
         try:
@@ -108,7 +118,7 @@ def _answers(process: subprocess.Popen, url: str, log: Path, timeout_s: float, r
             if retry and port_was_taken(log.read_text(errors="replace")):
                 return False
             raise RuntimeError(f"bioplan serve exited with {process.returncode}: {log}")
-        if answered:
+        if answered and says_it_listens(log.read_text(errors="replace"), port):
             return True
         if time.monotonic() > deadline:
             raise RuntimeError(f"bioplan serve did not answer within {timeout_s:g} s: {log}")

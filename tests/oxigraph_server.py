@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from api_server import START_ATTEMPTS, free_port, port_was_taken
+from api_server import START_ATTEMPTS, free_port, port_was_taken, says_it_listens
 
 
 def oxigraph_command() -> str:
@@ -82,7 +82,7 @@ def _start_oxigraph(location: Path, options: tuple[str, ...], startup_timeout_s:
             log = log_path.read_text(errors="replace")
             error = PortTaken if port_was_taken(log) else RuntimeError
             raise error(f"oxigraph serve exited with {process.returncode}: {log}")
-        if answered:
+        if answered and says_it_listens(log_path.read_text(errors="replace"), port):
             return server
         if time.monotonic() > deadline:
             server.stop()
