@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse
 
 from bioplan.formats.negotiation import negotiate_language
-from bioplan.labels import DEFAULT_LANGUAGE, LANGUAGES, local_name, pick
+from bioplan.labels import DEFAULT_LANGUAGE, LANGUAGES, display_date, local_name, pick, section_path
 from bioplan.linked_data.site_links import compact, href, link_target, local_path
 from bioplan.namespaces import CANONICAL_BASE
 
@@ -98,6 +98,8 @@ class Pages:
             "other_lang": other,
             "other_lang_url": url_with(request, lang=other),
             "t": lambda vi, en: vi if lang == "vi" else en,  # inline bilingual text: {{ t("Tìm", "Search") }}
+            "day": lambda value: display_date(value, lang),  # {{ day(d) }}: 01/07/2025, or 1 July 2025
+            "section": lambda path: section_path(path, lang),  # {{ section(p) }}: "I.2, gạch đầu dòng 1"
             **(context or {}),
         }
         body = self.environment.get_template(template).render(page)

@@ -1,9 +1,12 @@
 """Choosing a label in the reader's language: Vietnamese by default, English on request, the
-other language as the fallback, and a bare IRI only when a resource has no label at all."""
+other language as the fallback, and a bare IRI only when a resource has no label at all; dates and
+section paths written the way a reader of each language writes them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from bioplan.namespaces import DCT, ELI, FOAF, RDFS, SCHEMA, SKOS
 
@@ -59,3 +62,45 @@ def pick(labels: Iterable[tuple[str | None, str]], lang: str) -> str | None:
 def local_name(iri: str) -> str:
     """The last segment of an IRI: the readable part of a bare IRI shown for want of a label."""
     return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
+
+
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July")
+ENGLISH_MONTHS += ("August", "September", "October", "November", "December")
+
+
+def display_date(value: date | datetime | str | None, lang: str) -> str:
+    """A day as a reader of ``lang`` writes it: 01/07/2025 in Vietnamese, 1 July 2025 in English.
+    The data and JSON keep ISO 8601; ``value`` may be one (a date-time shows its day). Text that is
+    no ISO date (a year, a period) is returned as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    day = value.date() if isinstance(value, datetime) else value
+    if lang == "en":
+        return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    return day.strftime("%d/%m/%Y")
+
+
+# The section paths of the data ("I.2, bullet 1", "IV, closing paragraph") name the place of an
+# item in its plan in English; a Vietnamese reader sees the words Vietnamese plans use.
+_SECTION_WORDS_VI = (
+    (re.compile(r"\bclosing paragraph\b"), "đoạn kết"),
+    (re.compile(r"\bparagraph after\b"), "đoạn sau"),
+    (re.compile(r"\bparagraph\b"), "đoạn"),
+    (re.compile(r"\bbullet\b"), "gạch đầu dòng"),
+)
+
+
+def section_path(path: str | None, lang: str) -> str:
+    """A section path in the reader's words: "I.2, bullet 1" is "I.2, gạch đầu dòng 1" in Vietnamese."""
+    if not path:
+        return ""
+    if lang == "en":
+        return path
+    for pattern, words in _SECTION_WORDS_VI:
+        path = pattern.sub(words, path)
+    return path
