@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from api_server import says_it_listens
+
 from bench import measure, report
 from bench.processes import Server, free_port
 from bench.systems import FLOOR, HTTP_FLOOR, OURS, OXIGRAPH, Outcome
@@ -15,11 +17,13 @@ QUERIES = measure.load_queries(layout.PROJECT_ROOT / "bench" / "queries")
 
 def test_the_floor_answers_every_query_of_the_mix_with_an_empty_answer(tmp_path):
     port = free_port()
-    argv = [sys.executable, "-m", "uvicorn", "bench.http_floor:app", "--port", str(port), "--log-level", "warning"]
-    server = Server.spawn("http-floor", argv, tmp_path / "http-floor.log")
+    argv = [sys.executable, "-m", "uvicorn", "bench.http_floor:app", "--port", str(port), "--log-level", "info"]
+    log = tmp_path / "http-floor.log"
+    server = Server.spawn("http-floor", argv, log)
     client = measure.HttpClient(f"http://127.0.0.1:{port}/sparql")
     try:
-        server.wait_ready(lambda: _answers(client), 60)
+        # Its own log line, not only an answer: another test's server may answer on a freed port.
+        server.wait_ready(lambda: _answers(client) and says_it_listens(log.read_text(errors="replace"), port), 60)
         sizes = {query.name: client.ask(query, query.text, count=True).size for query in QUERIES}
     finally:
         client.close()
