@@ -384,7 +384,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
 )
 
-# A clause that makes some items longer than a label may be (160 characters): the label is cut.
+# A clause that makes some items long (over 160 characters), as many real items are; labels stay whole.
 LONG_CLAUSE = (
     ", bảo đảm phù hợp với quy hoạch tỉnh và các chương trình mục tiêu quốc gia có liên quan, góp phần bảo vệ môi trường, "
     "phát triển kinh tế tuần hoàn và thích ứng với biến đổi khí hậu"

@@ -32,7 +32,6 @@ from bioplan.text import slugify
 
 SEED = 20250701
 FULL_SCALE_TRIPLES = 2_000_000
-LABEL_LIMIT = 160  # data/AUTHORING.md: a longer text gets a label cut at a word boundary
 ID = cat.ID
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 VN = ID + "area/vn"
@@ -187,14 +186,6 @@ def _add_agency(
 # Plans
 
 
-def item_label(verbatim: str) -> str:
-    """The Vietnamese label of an item: its text, or its first words and "…" when long."""
-    if len(verbatim) <= LABEL_LIMIT:
-        return verbatim
-    cut = verbatim.rfind(" ", 0, 120)
-    return verbatim[: cut if cut > 0 else 120].rstrip(" ,;") + "…"
-
-
 @dataclass
 class PlanWriter:
     """Writes one plan, its sections and items into a Turtle document."""
@@ -246,7 +237,7 @@ class PlanWriter:
             ("bp:itemOrdinal", str(ordinal)),
             ("bp:sectionPath", string(f"{section_id}, bullet {ordinal}")),
             ("bp:verbatimText", text(verbatim, "vi")),
-            ("rdfs:label", (text(item_label(verbatim), "vi"), text(english, "en"))),
+            ("rdfs:label", (text(verbatim, "vi"), text(english, "en"))),  # whole: data/AUTHORING.md
             *extra,
             ("dct:source", iri(self.iri)),
         )

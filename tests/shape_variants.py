@@ -232,7 +232,7 @@ BASE_TTL = f"""
     bp:itemOrdinal 1 ;
     bp:sectionPath "II.1, bullet 1" ;
     bp:verbatimText "Nghiên cứu, ứng dụng và chuyển giao công nghệ sinh học trong xử lý chất thải chăn nuôi, phụ phẩm nông nghiệp và phục hồi môi trường bị ô nhiễm trên địa bàn tỉnh, ưu tiên các chế phẩm sinh học được sản xuất trong nước."@vi ;
-    rdfs:label "Nghiên cứu, ứng dụng và chuyển giao công nghệ sinh học trong xử lý chất thải chăn nuôi, phụ phẩm nông nghiệp và…"@vi ,
+    rdfs:label "Nghiên cứu, ứng dụng và chuyển giao công nghệ sinh học trong xử lý chất thải chăn nuôi, phụ phẩm nông nghiệp và phục hồi môi trường bị ô nhiễm trên địa bàn tỉnh, ưu tiên các chế phẩm sinh học được sản xuất trong nước."@vi ,
         "Research, apply and transfer biotechnology for treating livestock waste and agricultural by-products and restoring polluted environments in the province, favouring domestic bio-preparations."@en ;
     bp:taskArea ta:science-technology ;
     bp:wasteDomain wd:livestock-waste , wd:agricultural-byproducts ;
@@ -474,6 +474,11 @@ VIOLATIONS: list[Variant] = [
         "evidence-as-text",
         "TaskProgress-evidence",
         _replace(PROGRESS, "bp:evidence", "<https://example.org/evidence/1>", '"https://example.org/evidence/1"'),
+    ),
+    Variant(
+        "evidence-javascript-link",
+        "TaskProgress-evidence",
+        _replace(PROGRESS, "bp:evidence", "<https://example.org/evidence/1>", "<javascript:alert(1)>"),
     ),
     Variant(
         "task-of-another-plan",
@@ -908,16 +913,6 @@ WARNINGS: list[Variant] = [
         "class-without-english-label",
         "TermEnglishLabelRule",
         _drop_lang("https://w3id.org/vn-bioplan/def/bioplan#Task", "rdfs:label", "en"),
-    ),
-    Variant(
-        "short-item-label-cut",
-        "ShortItemLabelRule",
-        _replace(
-            FUNDING,
-            "rdfs:label",
-            '"Kinh phí thực hiện Kế hoạch được bố trí từ nguồn ngân sách tỉnh theo phân cấp hiện hành."@vi',
-            '"Kinh phí thực hiện Kế hoạch được bố trí từ nguồn ngân sách tỉnh…"@vi',
-        ),
     ),
     Variant("plan-without-english-title", "Plan-englishTitle", _drop_lang(P, "eli:title", "en")),
     Variant("plan-without-source-file", "Plan-sourceFile", _drop(P, "bp:sourceFile")),

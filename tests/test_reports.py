@@ -350,6 +350,15 @@ REFUSALS = {
         {"tasks": [{**_task("v-3-1", "completed"), "evidence": ["Công văn số 12/SKHCN-QLKH"]}]},
         {"TaskProgress-evidence"},
     ),
+    # An IRI all the same, but a page shows evidence as a link: only web links are evidence.
+    "evidence a javascript: link": (
+        {"tasks": [{**_task("v-3-1", "completed"), "evidence": ["javascript:alert(document.cookie)"]}]},
+        {"TaskProgress-evidence"},
+    ),
+    "evidence a data: link": (
+        {"tasks": [{**_task("v-3-1", "completed"), "evidence": ["data:text/html,<script>alert(1)</script>"]}]},
+        {"TaskProgress-evidence"},
+    ),
     "target of another plan": (
         {"indicators": [{"target": BT_PLAN + "/target/1", "value": 3}]},
         {"IndicatorOfReportedPlanRule", "IndicatorValue-target"},
