@@ -6,7 +6,7 @@ Screenshots go to var/test-artifacts/screenshots/; console errors are collected 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +15,7 @@ import httpx
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from bioplan import layout
 
@@ -34,8 +35,12 @@ def chromium_binary() -> str:
 
 
 @contextmanager
-def chromium(lang: str = "vi", switches: tuple[str, ...] = ()) -> Iterator[webdriver.Chrome]:
-    """A headless Chromium; ``switches`` are more command-line switches (e.g. --host-resolver-rules)."""
+def chromium(
+    lang: str = "vi", switches: tuple[str, ...] = (), window_size: tuple[int, int] | None = None
+) -> Iterator[webdriver.Chrome]:
+    """A headless Chromium; ``switches`` are more command-line switches (e.g. --host-resolver-rules);
+    ``window_size`` (width, height) resizes the window once started, e.g. to a phone's 390 px: the
+    --window-size switch stops at 500 px, and mobile emulation would zoom out of a too-wide page."""
     options = webdriver.ChromeOptions()
     options.binary_location = chromium_binary()
     for argument in (
@@ -51,6 +56,8 @@ def chromium(lang: str = "vi", switches: tuple[str, ...] = ()) -> Iterator[webdr
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver") or DRIVER))
     driver.set_page_load_timeout(60)
+    if window_size is not None:
+        driver.set_window_size(*window_size)
     try:
         yield driver
     finally:
@@ -81,3 +88,10 @@ def assert_local_links_answer(driver, base_url: str) -> None:
     with httpx.Client(timeout=60, follow_redirects=True) as client:
         status = {link: client.get(link).status_code for link in sorted(local)}
     assert {link: code for link, code in status.items() if code != 200} == {}
+
+
+def wait_for_url(driver: webdriver.Chrome, condition: Callable[[str], bool], timeout_s: float = 60) -> str:
+    """The current URL once ``condition`` holds for it: a click or a submit does not always wait for
+    the page it leads to (a form's navigation starts after the click returns)."""
+    WebDriverWait(driver, timeout_s).until(lambda d: condition(d.current_url))
+    return driver.current_url
