@@ -64,7 +64,7 @@ def local_name(iri: str) -> str:
     return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
 
 
-ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July")
+ENGLISH_MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 ENGLISH_MONTHS += ("August", "September", "October", "November", "December")
 
 
@@ -76,10 +76,11 @@ def display_date(value: date | datetime | str | None, lang: str) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value[:10])
+            day = date.fromisoformat(value[:10])
         except ValueError:
             return value
-    day = value.date() if isinstance(value, datetime) else value
+    else:
+        day = value.date() if isinstance(value, datetime) else value
     if lang == "en":
         return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
     return day.strftime("%d/%m/%Y")
@@ -104,3 +105,9 @@ def section_path(path: str | None, lang: str) -> str:
     for pattern, words in _SECTION_WORDS_VI:
         path = pattern.sub(words, path)
     return path
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """The English noun after ``count``: ``plural(1, "plan", "plans")`` is "plan", any other
+    count (0 as well) takes "plans". Vietnamese nouns do not change: pass the same word twice."""
+    return one if count == 1 else many

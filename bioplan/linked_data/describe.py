@@ -27,7 +27,8 @@ from bioplan.linked_data.description import (
     Term,
     Value,
 )
-from bioplan.namespaces import BP, DCT, PROV, RDF_TYPE, RDFS, SKOS
+from bioplan.linked_data.vocabulary_labels import with_vocabulary_labels
+from bioplan.namespaces import BP, DCT, PROV, RDF_TYPE, SKOS
 from bioplan.store.interface import Store
 
 SOURCE_FILE = BP + "sourceFile"
@@ -38,18 +39,6 @@ OCR_SOURCE_TEXT = BP + "ocrSourceText"
 SOURCE = DCT + "source"
 DERIVED_FROM = PROV + "wasDerivedFrom"
 EDITORIAL_NOTE = SKOS + "editorialNote"
-
-# The RDF and RDFS terms the ontology does not label (it labels only the terms it declares).
-BUILT_IN_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
-    RDF_TYPE: (("vi", "loại"), ("en", "type")),
-    RDFS + "label": (("vi", "nhãn"), ("en", "label")),
-    RDFS + "comment": (("vi", "ghi chú"), ("en", "comment")),
-    RDFS + "seeAlso": (("vi", "xem thêm"), ("en", "see also")),
-    RDFS + "isDefinedBy": (("vi", "được định nghĩa bởi"), ("en", "is defined by")),
-    RDFS + "subClassOf": (("vi", "lớp con của"), ("en", "subclass of")),
-    RDFS + "domain": (("vi", "miền"), ("en", "domain")),
-    RDFS + "range": (("vi", "miền giá trị"), ("en", "range")),
-}
 
 INVERSE_PAGE_SIZE = 50
 MAX_TRIPLES = 10_000  # a resource's own triples read at most (a guard, far above any real resource)
@@ -98,7 +87,8 @@ def describe(
     labels = _labels_by_subject(q for q in [*own, *annotations] if q.predicate.value in PREFERRED_LABEL_PROPERTIES)
 
     def term_for(node_iri: str) -> Term:
-        return Term(node_iri, labels.get(node_iri) or BUILT_IN_LABELS.get(node_iri, ()))
+        # The terms of other vocabularies are named in Vietnamese by bioplan's own table.
+        return Term(node_iri, with_vocabulary_labels(node_iri, labels.get(node_iri, ())))
 
     properties = _property_values(own, subject, term_for)
     types = tuple(

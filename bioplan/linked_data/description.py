@@ -82,6 +82,11 @@ class Value:
         datatype = self.term.datatype.value
         return None if datatype == XSD + "string" else datatype
 
+    @property
+    def is_date(self) -> bool:
+        """A date or date-time literal: a page shows it as a reader writes a day."""
+        return self.datatype in (XSD + "date", XSD + "dateTime")
+
 
 @dataclass(frozen=True)
 class PropertyValues:
@@ -91,6 +96,12 @@ class PropertyValues:
     def ordered_values(self, lang: str) -> list[Value]:
         """Values in the reader's language first, the rest in their stored order."""
         return sorted(self.values, key=lambda v: v.language is not None and v.language.split("-")[0] != lang)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages (primary subtags) of the values: a page names a value's language only
+        where they are more than one."""
+        return frozenset(v.language.lower().split("-")[0] for v in self.values if v.language)
 
 
 @dataclass(frozen=True)

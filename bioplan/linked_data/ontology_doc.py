@@ -10,6 +10,7 @@ the graph still gives labels to what the document points to.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from typing import TypeGuard
 import pyoxigraph as ox
 
 from bioplan.labels import LABEL_PROPERTIES
-from bioplan.namespaces import BP, DCT, ELI, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, graph_iri
+from bioplan.linked_data.vocabulary_labels import VOCABULARY_LABELS, with_vocabulary_labels
+from bioplan.namespaces import BP, DCT, ELI, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SKOS, graph_iri
 from bioplan.sparql.text import sparql_term
 from bioplan.store.interface import Store
 
@@ -34,6 +36,20 @@ KINDS = {  # rdf:type of a term -> its kind on the page, in page order
 }
 
 Text = tuple[str | None, str]  # (language tag, text)
+
+# A term of a known vocabulary named by its prefixed name inside a definition ("(prov:Activity)"):
+# a technical identifier, which the page sets as code, not as words of the sentence.
+_PREFIXED_NAME = re.compile(r"\b(?:" + "|".join(sorted(PREFIXES, key=len, reverse=True)) + r"):[A-Za-z_][\w-]*")
+
+
+def prose_parts(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (part, is_identifier) pairs: the prefixed names it holds apart from its words."""
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in _PREFIXED_NAME.finditer(text):
+        parts += [(text[position : match.start()], False), (match.group(0), True)]
+        position = match.end()
+    return [part for part in [*parts, (text[position:], False)] if part[0]]
 
 
 def _is_own(term: object) -> TypeGuard[ox.NamedNode]:
@@ -130,6 +146,11 @@ class OntologyDoc:
     properties: list[Term]
     schemes: list[Scheme]
     labels: dict[str, list[Text]]  # of every IRI the page names (reused terms too)
+
+    @staticmethod
+    def parts(text: str) -> list[tuple[str, bool]]:
+        """A definition as words and identifiers (bioplan.linked_data.ontology_doc.prose_parts)."""
+        return prose_parts(text)
 
 
 class _Graph:
@@ -302,7 +323,11 @@ def documentation(store: Store, examples_per_term: int = 3) -> OntologyDoc:
     _property_uses(store, properties, examples_per_term)
     _label_examples(store, terms)
     named = {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}
-    labels = {iri: graph.texts(ox.NamedNode(iri), LABEL_PROPERTIES) for iri in named}
+    # The reused terms carry their owners' English labels only: Vietnamese names from the table.
+    labels = {
+        iri: list(with_vocabulary_labels(iri, tuple(graph.texts(ox.NamedNode(iri), LABEL_PROPERTIES))))
+        for iri in named | VOCABULARY_LABELS.keys()
+    }
     ontology = ox.NamedNode(ONTOLOGY_IRI)
     return OntologyDoc(
         iri=ONTOLOGY_IRI,

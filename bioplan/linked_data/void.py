@@ -10,11 +10,12 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from bioplan.namespaces import BP, CANONICAL_BASE, DCAT, DCT, FOAF, PREFIXES, RDF_TYPE, SD, VOID, XSD
+from bioplan.linked_data.vocabulary_labels import with_vocabulary_labels
+from bioplan.namespaces import BP, CANONICAL_BASE, DCAT, DCT, FOAF, PREFIXES, RDF_TYPE, RDFS, SD, SKOS, VOID, XSD
 from bioplan.store.interface import Store
 
 XSD_INTEGER = ox.NamedNode(XSD + "integer")
@@ -57,6 +58,9 @@ class DatasetStats:
     classes: list[tuple[str, int]]  # class, distinct instances
     vocabularies: list[str]
     examples: list[str]
+    # The labels ((language, text), ...) of each class, for the page: the ontology's, and for the
+    # classes of other vocabularies the Vietnamese names of bioplan.linked_data.vocabulary_labels.
+    class_labels: dict[str, tuple[tuple[str | None, str], ...]] = field(default_factory=dict)
 
     @property
     def quads(self) -> int:
@@ -118,6 +122,7 @@ def dataset_stats(store: Store) -> DatasetStats:
         )
     }
     examples = [found[BP + name] for name in EXAMPLE_CLASSES if BP + name in found]
+    class_labels = _class_labels(store, [c for c, _ in classes])
     return DatasetStats(
         graphs=graphs,
         default_graph_triples=default_graph,
@@ -127,7 +132,22 @@ def dataset_stats(store: Store) -> DatasetStats:
         classes=classes,
         vocabularies=vocabularies,
         examples=examples,
+        class_labels=class_labels,
     )
+
+
+def _class_labels(store: Store, classes: list[str]) -> dict[str, tuple[tuple[str | None, str], ...]]:
+    """The labels of ``classes`` (rdfs:label, else skos:prefLabel), with the table's Vietnamese names."""
+    if not classes:
+        return {}
+    values = " ".join(f"<{c}>" for c in classes)
+    found: dict[str, list[tuple[str | None, str]]] = {c: [] for c in classes}
+    for r in store.query(
+        f"SELECT ?c ?label WHERE {{ VALUES ?c {{ {values} }} "
+        f"{{ GRAPH ?g {{ ?c <{RDFS}label>|<{SKOS}prefLabel> ?label }} }} FILTER(isLiteral(?label)) }}"
+    ):
+        found[r["c"].value].append((r["label"].language, r["label"].value))
+    return {c: with_vocabulary_labels(c, tuple(dict.fromkeys(labels))) for c, labels in found.items()}
 
 
 def void_iris(base_iri: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bioplan.labels import section_path
 from bioplan.namespaces import BP, DCT, ELI, M8G, PROV, RDF_TYPE, SCHEMA
 from bioplan.store.interface import Store, Term
 from bioplan.views.common import (
@@ -343,6 +344,11 @@ def _funding(found: Facts, plan: str, labels: Labels, items: dict[str, Item]) ->
     sources |= {s.iri for i in items.values() for s in i.funding_sources}
     funding = []
     for source in sorted_links(labels.links(sources)):
-        naming = [Link(i.iri, i.section_path or i.label) for i in ordered if source in i.funding_sources]
+        # Named by its place in the plan, in the reader's words ("I.2, gạch đầu dòng 1").
+        naming = [
+            Link(i.iri, section_path(i.section_path, labels.lang) if i.section_path else i.label)
+            for i in ordered
+            if source in i.funding_sources
+        ]
         funding.append(Funding(source, naming))
     return funding

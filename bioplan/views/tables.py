@@ -14,6 +14,9 @@ from bioplan.formats.csv_export import csv_text
 from bioplan.views.common import Link
 
 LINK, LINKS, NUMBER, TEXT = "link", "links", "number", "text"
+# A day (ISO 8601 in JSON and CSV) or a window of days ("2025-03-01 – 2025-06-30"): text that a
+# page writes as its reader writes days (01/03/2025 – 30/06/2025).
+DATE = "date"
 # Several values in one CSV cell (a table with several columns of links): one per line.
 CSV_LIST_SEPARATOR = "\n"
 
@@ -43,7 +46,7 @@ PLAN_COLUMN = Column("plan", "Kế hoạch", "Plan", LINK)
 PROVINCE_COLUMN = Column("province", "Tỉnh", "Province", LINK)
 DIRECTIVE_COLUMN = Column("directive", "Văn bản", "Directive", LINK)
 NUMBER_COLUMN = Column("number", "Số, ký hiệu", "Number", TEXT)  # a document's number
-DATE_COLUMN = Column("date", "Ngày", "Date", TEXT)
+DATE_COLUMN = Column("date", "Ngày", "Date", DATE)
 ISSUER_COLUMN = Column("issuer", "Cơ quan ban hành", "Issued by", LINK)
 PLAN_STATUS_COLUMN = Column("status", "Tình trạng", "Status", TEXT)  # a plan's: in force or draft
 IMPLEMENTING_PLANS_COLUMN = Column("plans", "Kế hoạch thực hiện", "Plans implementing it")
@@ -52,11 +55,12 @@ TASKS_COLUMN = Column("tasks", "Nhiệm vụ", "Tasks")
 PLANS_COLUMN = Column("plans", "Kế hoạch", "Plans")
 # A report's: who sent it, when it came, a link to it, and whether it is one of the example reports.
 REPORTED_BY_COLUMN = Column("reported_by", "Cơ quan báo cáo", "Reported by", LINK)
-RECEIVED_COLUMN = Column("issued", "Ngày nhận", "Received", TEXT)
+RECEIVED_COLUMN = Column("issued", "Ngày nhận", "Received", DATE)
 REPORT_COLUMN = Column("report", "Báo cáo", "Report", TEXT)
 EXAMPLE_COLUMN = Column("example", "Dữ liệu ví dụ", "Example data", TEXT)
 
-# A table cell: a link (LINK), links (LINKS), a number (NUMBER: a count, a weight, a percent), text (TEXT), or empty.
+# A table cell: a link (LINK), links (LINKS), a number (NUMBER: a count, a weight, a percent), text
+# (TEXT, DATE), or empty.
 Cell = Link | list[Link] | int | float | str | None
 
 
