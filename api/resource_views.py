@@ -1,18 +1,22 @@
 """The specialised page of one resource: a plan read like the plan, an agency's work across
-plans, a directive's implementation chain, the usage of a waste domain or a funding source.
+plans, a directive's implementation chain, a province with its plans and agencies, the usage of
+a waste domain or a funding source.
 
 `special_view` answers None for every other kind of resource, so the generic resource page
-(/doc/...) stays the default. It reads the store synchronously: call it from a thread
-(`run_in_threadpool`), as every store call from an async route.
+(/doc/...) stays the default. A view in ``TWINS`` (a province) is also its data: `twin_view`
+answers it as plain JSON or as CSV for people, beside the RDF formats of the document. Both read
+the store synchronously: call them from a thread (`run_in_threadpool`), as every store call from
+an async route.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from fastapi import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from api.errors import ApiError
 from api.pages import reader_language, url_with
@@ -25,17 +29,24 @@ from bioplan.views.agency import MAX_PAGE, agency_view
 from bioplan.views.concept_usage import concept_usage
 from bioplan.views.directive import directive_view
 from bioplan.views.plan import plan_view
+from bioplan.views.province import province_view
 
 VIEWS: dict[str, tuple[Callable, str]] = {
     kinds.PLAN: (plan_view, "plan.html"),
     kinds.AGENCY: (agency_view, "agency.html"),
     kinds.DIRECTIVE: (directive_view, "directive.html"),
+    kinds.PROVINCE: (province_view, "province.html"),
     kinds.CONCEPT: (concept_usage, "concept_usage.html"),
 }
 # The views whose items come a page at a time (`?page=`, 1-based): an agency may lead hundreds of tasks.
 PAGED = {kinds.AGENCY}
 # The machine formats a resource's document offers (its suffixes; the generic route serves them).
 DOCUMENT_FORMATS = tuple(f for f in formats.FORMATS if f.kind == formats.GRAPH)
+# The views that are also data: their document is also plain JSON (the view's `as_json(lang)`) and
+# CSV for people (`as_csv(lang)`), at the .json and .csv suffixes, as the list pages are.
+TWINS = {kinds.PROVINCE}
+DATA, CSV = formats.by_name("data"), formats.by_name("csv")
+TWIN_FORMATS = (DATA, CSV)
 
 
 def page_helpers(services, request: Request) -> dict:
@@ -66,6 +77,13 @@ def page_helpers(services, request: Request) -> dict:
         url = document(iri)
         return [(f.name, f.media_type, f"{url}.{f.extension}") for f in DOCUMENT_FORMATS] if url else []
 
+    def data_formats(iri: str) -> list[tuple[str, str, str]]:
+        """(name, media type, URL) of the JSON and CSV of a view that is also data (its CSV is
+        headed in the reader's language)."""
+        url = document(iri)
+        names = {"data": "JSON", "csv": "CSV"}
+        return [(names[f.name], f.media_type, page(f"{url}.{f.extension}")) for f in TWIN_FORMATS] if url else []
+
     def statements_url(iri: str) -> str:
         """The generic page of every statement about the resource, beside this specialised one."""
         return page(f"{document(iri)}?view=statements").replace("?lang=en", "&lang=en")
@@ -83,18 +101,47 @@ def page_helpers(services, request: Request) -> dict:
         "is_local": is_local,
         "page": page,
         "document_formats": document_formats,
+        "data_formats": data_formats,
         "statements_url": statements_url,
         "anchor": anchor,
     }
 
 
-def special_view(services, request: Request, iri: str, types: Iterable[str] = ()) -> HTMLResponse | None:
-    """The specialised HTML page of ``iri`` (a plan, agency, directive, waste domain or funding
-    source), or None when it has none. ``types``: its classes, when the caller knows them.
+def view_kind(services, iri: str, types: Iterable[str] = ()) -> str | None:
+    """The kind of specialised view ``iri`` has (bioplan.views.kind), None for none."""
+    return kinds.view_kind(services.store, iri, types)
+
+
+def has_twins(kind: str | None) -> bool:
+    """Whether a view of ``kind`` is also data (JSON, CSV): its document offers TWIN_FORMATS."""
+    return kind in TWINS
+
+
+def twin_view(services, request: Request, iri: str, kind: str, fmt: formats.Format) -> Response | None:
+    """The view of ``iri`` (of ``kind``, one of TWINS) as ``fmt``: plain JSON (DATA) or CSV for
+    people headed in the reader's language (CSV); None when ``iri`` has no such view."""
+    build, _ = VIEWS[kind]
+    lang = reader_language(request)
+    view = build(services.store, iri, lang)
+    if view is None:
+        return None
+    headers = {"Content-Language": lang}
+    if fmt is CSV:  # bioplan.formats.csv_export: a byte-order mark, cells neutralised
+        return Response(view.as_csv(lang), media_type=CSV.content_type(), headers=headers)
+    body = json.dumps(view.as_json(lang), ensure_ascii=False, indent=1)
+    return Response(body, media_type=DATA.content_type(), headers=headers)
+
+
+def special_view(
+    services, request: Request, iri: str, types: Iterable[str] = (), kind: str | None = None
+) -> HTMLResponse | None:
+    """The specialised HTML page of ``iri`` (a plan, agency, directive, province, waste domain or
+    funding source), or None when it has none. ``types``: its classes, when the caller knows
+    them; ``kind``: its view_kind, when the caller has read it already.
 
     A paged view (an agency) shows page ``?page=`` of its items and names the pages before and
     after it in a `Link` header (rel="prev", rel="next"), as the page's own links do."""
-    kind = kinds.view_kind(services.store, iri, types)
+    kind = kind or kinds.view_kind(services.store, iri, types)
     if kind is None:
         return None
     build, template = VIEWS[kind]
@@ -103,7 +150,8 @@ def special_view(services, request: Request, iri: str, types: Iterable[str] = ()
     view = build(services.store, iri, lang, page_number(request)) if paged else build(services.store, iri, lang)
     if view is None:
         return None
-    context = {"v": view, **page_helpers(services, request)}
+    # A view drawing on the example reports (a province's deadlines) puts the "example data" banner up.
+    context = {"v": view, "example_data": getattr(view, "example_data", False), **page_helpers(services, request)}
     if not paged:
         return services.pages.render(request, template, context)
     paging = view.paging

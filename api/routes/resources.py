@@ -10,7 +10,10 @@ instance IRI starts with id/def/).
 
 The IRI of /id/<path> is ``settings.base_iri + "id/" + path`` whatever host the service runs on.
 A document path may end in a format's suffix (.html, .ttl, .jsonld, .nt, .rdf, .trig, .nq),
-which overrides Accept; every document names each of its formats in a Link header.
+which overrides Accept; every document names each of its formats in a Link header. A resource
+whose page is also data (a province: api/resource_views.TWINS) offers two more, its page's data
+as plain JSON (.json, application/json) and as CSV for people (.csv, text/csv); for every other
+resource those suffixes name nothing and application/json stays JSON-LD.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from starlette.responses import Response
 
 from api.errors import ApiError
 from api.pages import reader_language
-from api.resource_views import special_view
+from api.resource_views import TWIN_FORMATS, has_twins, special_view, twin_view, view_kind
 from api.routing import route
 from bioplan import formats
 from bioplan.formats.negotiation import Offers, negotiate, split_suffix
@@ -46,6 +49,9 @@ HTML = formats.by_name("html")
 # Every format a document comes in, the page first (the default for */* and for browsers).
 DOCUMENT_OFFERS = Offers((HTML, *formats.of_kinds(formats.GRAPH, formats.DATASET)))
 DOCUMENT_FORMATS = DOCUMENT_OFFERS.formats
+# The formats of a document whose page is also data (a province): the same, then JSON and CSV.
+# application/json names the plain JSON here (its own media type), JSON-LD with application/ld+json.
+TWIN_OFFERS = Offers((*DOCUMENT_FORMATS, *TWIN_FORMATS))
 FORMAT_LABELS = {"html": "HTML", "turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples"}
 FORMAT_LABELS |= {"rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}
 ONTOLOGY_PATH = "bioplan"  # /def/bioplan: the ontology, served by its own route
@@ -136,7 +142,8 @@ async def context(request: Request) -> Response:
     summary="The document of a resource: HTML, Turtle, JSON-LD, N-Triples, RDF/XML, TriG, N-Quads",
     description=(
         "Chosen by the Accept header, or by a suffix (.html, .ttl, .jsonld, .nt, .rdf, .trig, .nq) "
-        "which overrides it. `page` pages the links pointing to the resource (50 a page)."
+        "which overrides it. `page` pages the links pointing to the resource (50 a page). A province's "
+        "document is also its page's data: plain JSON (.json, application/json) and CSV (.csv, text/csv)."
     ),
     response_class=Response,
 )
@@ -148,17 +155,28 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_
     described, stem, suffix_format = await run_in_threadpool(_describe_path, services.store, base, path, page)
     if described is None:
         raise _not_found(resource_iri(base, path))
-    fmt = suffix_format or negotiate(request.headers.get("accept"), DOCUMENT_OFFERS)
-    headers = _headers(request, stem, fmt, described)
+    types = {term.iri for term in described.types}
+    kind = await run_in_threadpool(view_kind, services, described.iri, types)
+    offers = TWIN_OFFERS if has_twins(kind) else DOCUMENT_OFFERS
+    if suffix_format is not None and suffix_format not in offers.formats:
+        raise _not_found(resource_iri(base, path))  # x.json of a resource without data: no such document
+    fmt = suffix_format or negotiate(request.headers.get("accept"), offers)
+    headers = _headers(request, stem, fmt, described, offers=offers)
+    if fmt in TWIN_FORMATS and kind is not None:
+        twin = await run_in_threadpool(twin_view, services, request, described.iri, kind, fmt)
+        if twin is None:
+            raise _not_found(described.iri)
+        twin.headers.update(_headers(request, stem, fmt, described, offers=offers, inverse_paging=False))
+        twin.headers["Vary"] = "Accept, Accept-Language"
+        return twin
     if fmt is HTML:
         if request.query_params.get("view") != "statements":
-            # A plan, agency, directive, waste domain or funding source reads better as its own page.
-            types = {term.iri for term in described.types}
-            special = await run_in_threadpool(special_view, services, request, described.iri, types)
+            # A plan, agency, directive, province, waste domain or funding source reads better as its own page.
+            special = await run_in_threadpool(special_view, services, request, described.iri, types, kind)
             if special is not None:
                 # The page's own paging (an agency's items) replaces that of the inverse links.
                 own_links = special.headers.get("link")
-                special.headers.update(_headers(request, stem, fmt, described, inverse_paging=False))
+                special.headers.update(_headers(request, stem, fmt, described, offers=offers, inverse_paging=False))
                 if own_links:
                     special.headers["Link"] += ", " + own_links
                 return special
@@ -178,7 +196,7 @@ def _describe_path(
     described = describe(store, resource_iri(base, path), page=page)
     if described is not None:
         return described, path, None
-    split = split_suffix(path, DOCUMENT_OFFERS)
+    split = split_suffix(path, TWIN_OFFERS)  # every suffix; the route refuses one the resource lacks
     if split is None:
         return None, path, None
     stem, fmt = split
@@ -196,10 +214,17 @@ def _page_url(request: Request, stem: str, number: int) -> str:
 
 
 def _headers(
-    request: Request, stem: str, fmt: formats.Format | None, described: Description, *, inverse_paging: bool = True
+    request: Request,
+    stem: str,
+    fmt: formats.Format | None,
+    described: Description,
+    *,
+    offers: Offers = DOCUMENT_OFFERS,
+    inverse_paging: bool = True,
 ) -> dict[str, str]:
-    """The document's headers; ``inverse_paging``: name the pages of its inverse links (prev, next)."""
-    links = [f'<{_document_url(request, stem, f)}>; rel="alternate"; type="{f.media_type}"' for f in DOCUMENT_FORMATS]
+    """The document's headers, naming each of ``offers`` (its formats); ``inverse_paging``: name
+    the pages of its inverse links (prev, next)."""
+    links = [f'<{_document_url(request, stem, f)}>; rel="alternate"; type="{f.media_type}"' for f in offers.formats]
     inverse = described.inverse
     if inverse_paging and inverse.has_previous:
         links.append(f'<{_page_url(request, stem, inverse.page - 1)}>; rel="prev"')

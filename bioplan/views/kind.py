@@ -1,4 +1,5 @@
-"""Which specialised view, if any, shows a resource: a plan, a directive, an agency, or a
+"""Which specialised view, if any, shows a resource: a plan, a directive, an agency, a
+province-level unit, or a
 concept with a usage page (waste domain, funding source). Decided from the resource's classes
 and the ontology's subclass tree, so a new subclass of bp:Plan gets the plan view unchanged."""
 
@@ -11,14 +12,19 @@ from bioplan.store.interface import Store
 from bioplan.views.common import bound, iri_ref, rows
 from bioplan.views.concept_usage import concept_scheme
 
-PLAN, DIRECTIVE, AGENCY, CONCEPT = "plan", "directive", "agency", "concept"
+PLAN, DIRECTIVE, AGENCY, PROVINCE, CONCEPT = "plan", "directive", "agency", "province", "concept"
 
 # Checked in this order: a provincial plan is also a legal instrument, but it reads as a plan.
-ANCESTORS = ((BP + "Plan", PLAN), (BP + "PolicyInstrument", DIRECTIVE), (BP + "Agency", AGENCY))
+ANCESTORS = (
+    (BP + "Plan", PLAN),
+    (BP + "PolicyInstrument", DIRECTIVE),
+    (BP + "Agency", AGENCY),
+    (BP + "Province", PROVINCE),
+)
 
 
 def view_kind(store: Store, iri: str, types: Iterable[str] = ()) -> str | None:
-    """PLAN, DIRECTIVE, AGENCY, CONCEPT or None. ``types`` are the resource's classes when the
+    """PLAN, DIRECTIVE, AGENCY, PROVINCE, CONCEPT or None. ``types`` are the resource's classes when the
     caller has them already; without them they are read from the store."""
     classes = set(types) or {bound(r, "t") for r in rows(store, f"SELECT DISTINCT ?t WHERE {{ {iri_ref(iri)} a ?t }}")}
     if classes:
