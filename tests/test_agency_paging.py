@@ -11,6 +11,7 @@ from the generated data, independently of bioplan.views.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -38,6 +39,7 @@ ELI = "http://data.europa.eu/eli/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 AGENCY = BASE + "id/org/test-province/so-ban-ron"
 PATH = "/doc/org/test-province/so-ban-ron"
@@ -86,6 +88,20 @@ def reading_order() -> list[Item]:
 EXPECTED = reading_order()
 LEADS = sum(1 for item in EXPECTED if item.lead)
 
+# The busy department's successor (a change event of 1 July 2025): it inherits all 230 items, has
+# 20 of its own in a fourth plan, and co-operates itself on one item its predecessor leads. Its
+# pages (250 items: 100, 100, 50) hold own and inherited items in one reading order.
+SUCCESSOR = BASE + "id/org/test-province-2025/so-ke-nhiem"
+SUCCESSOR_PATH = "/doc/org/test-province-2025/so-ke-nhiem"
+CHANGE_DATE = "2025-07-01"
+OWN_ITEMS = [
+    Item("d", f"{plan_iri('d')}/item/{n + 1:03d}", ROMAN[n // PER_SECTION], n % PER_SECTION + 1, lead=True)
+    for n in range(20)
+]
+SHARED = EXPECTED[1]  # led by the predecessor, co-operated on by the successor itself
+assert SHARED.lead
+SUCCESSOR_ORDER = EXPECTED + OWN_ITEMS
+
 
 def province_quads() -> list[ox.Quad]:
     graph = ox.NamedNode(graph_iri("test-province"))
@@ -99,18 +115,18 @@ def province_quads() -> list[ox.Quad]:
             quad(iri, RDFS_LABEL, ox.Literal(en, language="en")),
         ]
 
-    def participation(of: str, role: str) -> list[ox.Quad]:
-        node = f"{of}/participation/1"
+    def participation(of: str, role: str, agency: str = AGENCY, n: int = 1) -> list[ox.Quad]:
+        node = f"{of}/participation/{n}"
         return [
             quad(of, M8G + "hasParticipation", node),
             quad(node, RDF_TYPE, M8G + "Participation"),
-            quad(node, M8G + "hasParticipant", AGENCY),
+            quad(node, M8G + "hasParticipant", agency),
             quad(node, M8G + "role", ROLE + role),
         ]
 
     quads = [quad(AGENCY, RDF_TYPE, BP + "Agency"), *labelled(AGENCY, "Sở Bận Rộn", "Busy Department")]
     quads += [quad(AREA, RDF_TYPE, BP + "Province"), *labelled(AREA, "tỉnh Thử Nghiệm", "Test Province")]
-    for plan in PLAN_SIZES:
+    for plan in [*PLAN_SIZES, "d"]:
         quads += [
             quad(plan_iri(plan), RDF_TYPE, BP + "ProvincialPlan"),
             quad(plan_iri(plan), ELI + "jurisdiction", AREA),
@@ -138,6 +154,30 @@ def province_quads() -> list[ox.Quad]:
             quad(item.iri, BP + ("leadAgency" if item.lead else "cooperatingAgency"), AGENCY),
             *labelled(item.iri, f"Nhiệm vụ {name}", f"Task {name}"),
             *participation(item.iri, role),
+        ]
+    return quads + successor_quads(quad, labelled, participation)
+
+
+def successor_quads(quad, labelled, participation) -> list[ox.Quad]:
+    """The successor, the change event that made it, and its own items (plan d)."""
+    event = BASE + "id/event/2025-07-01/test-province-2025-so-ke-nhiem"
+    quads = [quad(SUCCESSOR, RDF_TYPE, BP + "Agency"), *labelled(SUCCESSOR, "Sở Kế Nhiệm", "Successor Department")]
+    quads += [
+        quad(event, RDF_TYPE, "http://www.w3.org/ns/org#ChangeEvent"),
+        quad(event, "http://www.w3.org/ns/org#originalOrganization", AGENCY),
+        quad(event, "http://www.w3.org/ns/org#resultingOrganization", SUCCESSOR),
+        quad(event, "http://purl.org/dc/terms/date", ox.Literal(CHANGE_DATE, datatype=ox.NamedNode(XSD_DATE))),
+        *participation(SHARED.iri, "cooperating", SUCCESSOR, 2),
+    ]
+    for item in OWN_ITEMS:
+        quads += [
+            quad(item.iri, RDF_TYPE, BP + "Task"),
+            quad(item.iri, BP + "isItemOf", plan_iri("d")),
+            quad(item.iri, BP + "sourceSection", ox.Literal(item.section)),
+            quad(item.iri, BP + "itemOrdinal", ox.Literal(str(item.ordinal), datatype=ox.NamedNode(XSD_INTEGER))),
+            quad(item.iri, BP + "leadAgency", SUCCESSOR),
+            *labelled(item.iri, f"Nhiệm vụ D {item.section}.{item.ordinal}", f"Task D {item.section}.{item.ordinal}"),
+            *participation(item.iri, "lead", SUCCESSOR),
         ]
     return quads
 
@@ -171,6 +211,8 @@ class Group:
     plan: str  # the href of the plan's heading
     items: list[str] = field(default_factory=list)  # the hrefs of its rows, in order
     roles: list[str] = field(default_factory=list)  # each row's first role class
+    every_role: list[list[str]] = field(default_factory=list)  # each row's role classes
+    inherited: list[str] = field(default_factory=list)  # each row's original agency when inherited, else ""
     notes: set[str] = field(default_factory=set)  # "continued", "continues"
     text: str = ""
 
@@ -215,12 +257,17 @@ class AgencyPage(HTMLParser):
         if in_group and tag == "tr" and "tbody" in self._depth:
             marks.append("row")
             self.groups[-1].items.append("")
+            self.groups[-1].inherited.append("")
+            self.groups[-1].every_role.append([])
         if "row" in self._where and tag == "a" and not self.groups[-1].items[-1]:
             self.groups[-1].items[-1] = a["href"]
         if "row" in self._where and tag == "span" and "role-name" in classes:
             role = next(c for c in classes if c.startswith("role-") and c != "role-name")
             if len(self.groups[-1].roles) < len(self.groups[-1].items):
                 self.groups[-1].roles.append(role.removeprefix("role-"))
+            self.groups[-1].every_role[-1].append(role.removeprefix("role-"))
+        if "row" in self._where and tag == "span" and "inherited" in classes:
+            self.groups[-1].inherited[-1] = a["data-original"] + " " + a["data-date"]
         if in_group and classes & {"continued", "continues"}:
             self.groups[-1].notes |= classes & {"continued", "continues"}
         if "data-count" in a:
@@ -246,6 +293,10 @@ class AgencyPage(HTMLParser):
     @property
     def items(self) -> list[str]:
         return [href for group in self.groups for href in group.items]
+
+    @property
+    def inherited(self) -> list[str]:
+        return [mark for group in self.groups for mark in group.inherited]
 
     def group(self, plan: str) -> Group | None:
         return next((g for g in self.groups if g.plan.split("?")[0] == "/" + plan_iri(plan).removeprefix(BASE)), None)
@@ -397,10 +448,15 @@ def test_any_page_size_cuts_the_reading_order_into_consecutive_pages(busy_store,
 
 
 def test_bundled_agencies_have_no_paging_controls(http, store):
+    # An agency's items: its own and those of every agency whose functions came to it through
+    # the change events (old -> event -> new, any number of steps): the page lists both.
     busiest = store.query(
         """PREFIX bp: <https://w3id.org/vn-bioplan/def/bioplan#> PREFIX m8g: <http://data.europa.eu/m8g/>
-        SELECT ?a (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i bp:isItemOf ?plan ; m8g:hasParticipation/m8g:hasParticipant ?a }
-        GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 5"""
+        PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT ?a (COUNT(DISTINCT ?i) AS ?n) WHERE {
+          ?i bp:isItemOf ?plan ; m8g:hasParticipation/m8g:hasParticipant ?held .
+          ?held (^org:originalOrganization/org:resultingOrganization)* ?a
+        } GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 5"""
     )
     checked = 0
     for row in busiest:
@@ -419,3 +475,51 @@ def test_http_link_header_names_the_item_pages(busy):
     links = busy.get(PATH, params={"lang": "en", "page": 3}).headers["link"]
     assert f'<{PATH}?lang=en&page=2>; rel="prev"' in links and 'rel="next"' not in links
     assert links.count('rel="alternate"') == 7
+
+
+# -- a successor: its own items and those it inherited, in one reading order and one paging -------
+
+
+def test_successor_pages_hold_inherited_and_own_items_in_one_reading_order(busy):
+    shown, marks, pages = [], [], []
+    for n in (1, 2, 3):
+        response, page = read_page(busy, f"{SUCCESSOR_PATH}?page={n}")
+        shown += page.items
+        marks += page.inherited
+        pages.append((page, response))
+    assert shown == hrefs(SUCCESSOR_ORDER) and len(set(shown)) == TOTAL + len(OWN_ITEMS)
+    # Every item of the predecessor is marked with it and the date; the successor's own are not.
+    assert marks == [f"{AGENCY} {CHANGE_DATE}"] * TOTAL + [""] * len(OWN_ITEMS)
+    first, _ = pages[0]
+    assert squeeze(first.counts["shown"]) == f"Nội dung 1–100 trong tổng số {TOTAL + len(OWN_ITEMS)}"
+    assert first.head_links == {"next": f"{SUCCESSOR_PATH}?page=2"}
+    last, response = pages[2]
+    assert last.head_links == {"prev": f"{SUCCESSOR_PATH}?page=2"}
+    assert 'rel="next"' not in response.headers["link"]
+    # The roles are kept: the predecessor's, and the successor's own on the shared item.
+    roles = [r for page, _ in pages for group in page.groups for r in group.every_role]
+    assert roles[1] == ["lead", "cooperating"]
+    assert [r[0] for r in roles] == ["lead" if i.lead else "cooperating" for i in EXPECTED] + ["lead"] * len(OWN_ITEMS)
+
+
+def test_successor_counts_include_inherited_items_and_say_how_many(busy):
+    _, page = read_page(busy, SUCCESSOR_PATH)
+    assert page.counts["lead"] == str(LEADS + len(OWN_ITEMS)) and page.counts["lead-inherited"] == str(LEADS)
+    # The shared item: co-operated on by the successor itself, so not counted as inherited there.
+    assert page.counts["cooperating"] == str(TOTAL - LEADS + 1)
+    assert page.counts["cooperating-inherited"] == str(TOTAL - LEADS)
+    assert page.counts["plans"] == "4"
+
+
+def test_the_english_successor_page_words_the_mark_in_english(busy):
+    html = busy.get(SUCCESSOR_PATH, params={"lang": "en", "page": 2}).text
+    page2 = squeeze(re.sub(r"<[^>]+>", " ", html))
+    assert "inherited from" in page2 and "Busy Department" in page2 and "on 1 July 2025" in page2
+    assert "kế thừa" not in page2
+
+
+def test_the_predecessor_page_says_it_was_replaced_and_keeps_its_items(busy):
+    response, page = read_page(busy, PATH)
+    note = response.text.split('class="replaced"')[1].split("</p>")[0]
+    assert 'href="/id/org/test-province-2025/so-ke-nhiem"' in note and "01/07/2025" in note
+    assert page.items == hrefs(EXPECTED[:100]) and not any(page.inherited)

@@ -420,6 +420,9 @@ def test_json_shape(http):
             "highlights",
             "field",
             "score",
+            "since",
+            "until",
+            "replaced_by",
         }
         assert result["province"] == "lang-son"
         assert result["url"] == "/" + result["iri"].removeprefix(CANONICAL_BASE)
@@ -528,6 +531,161 @@ def test_a_format_not_offered_is_406_as_on_every_page(http):
     assert response.status_code == 406
     error = response.json()["error"]
     assert (error["status"], error["code"]) == (406, "not-acceptable")
+
+
+# ---------------------------------------------------------------------------------------------
+# Old and new agencies of the same name, told apart by their dates (issue 16)
+
+OLD_QN_TRADE = ID + "org/quang-ngai/so-cong-thuong"
+NEW_QN_TRADE = ID + "org/quang-ngai-2025/so-cong-thuong"
+ORG_NS = "http://www.w3.org/ns/org#"
+
+
+def change_dates(http: httpx.Client, agency: str) -> dict[str, tuple[str, str]]:
+    """Through /sparql: the events ``agency`` takes part in, as {"into"|"from": (the other, ISO date)}."""
+    query = f"""PREFIX org: <{ORG_NS}> PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?direction ?other ?date WHERE {{
+          {{ ?e org:originalOrganization <{agency}> ; org:resultingOrganization ?other . BIND("into" AS ?direction) }}
+          UNION {{ ?e org:resultingOrganization <{agency}> ; org:originalOrganization ?other . BIND("from" AS ?direction) }}
+          ?e dct:date ?date }}"""
+    response = http.get("/sparql", params={"query": query}, headers={"accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    return {
+        b["direction"]["value"]: (b["other"]["value"], b["date"]["value"])
+        for b in response.json()["results"]["bindings"]
+    }
+
+
+@pytest.mark.parametrize(
+    "query", ["Sở Công Thương Quảng Ngãi", "so cong thuong quang ngai", "SO CONG THUONG QUANG NGAI"]
+)
+def test_old_and_new_agency_of_one_name_carry_their_dates_in_json(http, query):
+    from datetime import date, timedelta
+
+    (successor, merged), (original, _) = (
+        change_dates(http, OLD_QN_TRADE)["into"],
+        change_dates(http, NEW_QN_TRADE)["from"],
+    )
+    assert (successor, original) == (NEW_QN_TRADE, OLD_QN_TRADE)
+    last_day = (date.fromisoformat(merged) - timedelta(days=1)).isoformat()
+    results = {r["iri"]: r for r in search_json(http, q=query, kind="agency")["results"]}
+    old, new = results[OLD_QN_TRADE], results[NEW_QN_TRADE]
+    assert (old["until"], old["since"]) == (last_day, None)
+    assert old["replaced_by"] == [
+        {"iri": NEW_QN_TRADE, "url": "/id/org/quang-ngai-2025/so-cong-thuong", "title": new["title"], "since": merged}
+    ]
+    assert (new["since"], new["until"], new["replaced_by"]) == (merged, None, [])
+    # Results that the reorganisation did not touch say nothing of dates.
+    plans = search_json(http, q=query, kind="plan")["results"]
+    assert plans and all((r["since"], r["until"], r["replaced_by"]) == (None, None, []) for r in plans)
+
+
+def result_items(page: str) -> dict[str, str]:
+    """Each result of a search page: its link -> the text of its <li>, whitespace squeezed."""
+    import re
+
+    items = page.split('<ol class="results"')[1].split("</ol>")[0].split("<li>")[1:]
+    found = {}
+    for item in items:
+        href = re.search(r'href="([^"]+)"', item)
+        assert href
+        found[href.group(1).split("?")[0]] = " ".join(re.sub(r"<[^>]+>", " ", item).split())
+    return found
+
+
+@pytest.mark.parametrize(
+    ("lang", "until", "since", "replaced"),
+    [
+        ("vi", "đến 30/06/2025", "từ 01/07/2025", "Đã được thay thế bởi"),
+        ("en", "until 30 June 2025", "from 1 July 2025", "Replaced by"),
+    ],
+)
+def test_old_and_new_agency_of_one_name_are_apart_on_the_page(http, lang, until, since, replaced):
+    for query in ("Sở Công Thương Quảng Ngãi", "so cong thuong quang ngai"):
+        response = http.get("/search", params={"q": query, "kind": "agency", "lang": lang})
+        html5rdf.HTMLParser(strict=True).parse(response.text)
+        items = result_items(response.text)
+        old, new = items["/id/org/quang-ngai/so-cong-thuong"], items["/id/org/quang-ngai-2025/so-cong-thuong"]
+        assert until in old and since not in old.split(replaced)[0] and replaced in old
+        assert since in new and until not in new and replaced not in new
+        # The old one links to the one that replaced it.
+        old_item = response.text.split('href="/id/org/quang-ngai/so-cong-thuong')[1].split("</li>")[0]
+        assert 'href="/id/org/quang-ngai-2025/so-cong-thuong' in old_item
+
+
+LIFE_TURTLE = """
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:old-a a bp:Agency ; rdfs:label "Sở Thử A"@vi ; bp:province ex:old-province .
+ex:old-b a bp:Agency ; rdfs:label "Sở Thử B"@vi ; bp:province ex:old-province .
+ex:absorbing a bp:Agency ; rdfs:label "Sở Thử Hấp Thu"@vi ; bp:province ex:old-province .
+ex:merged a bp:Agency ; rdfs:label "Sở Thử Hợp Nhất"@vi ; bp:province ex:old-province .
+ex:seated a bp:Agency ; rdfs:label "Sở Thử Tỉnh Mới"@vi ; bp:province ex:new-province .
+ex:new-province a bp:Province ; rdfs:label "tỉnh Thử Mới"@vi .
+ex:old-province a bp:Province ; rdfs:label "tỉnh Thử Cũ"@vi .
+ex:two a org:ChangeEvent ; org:originalOrganization ex:old-a , ex:old-b ; org:resultingOrganization ex:merged ;
+    dct:date "2025-03-01"^^xsd:date .
+ex:one a org:ChangeEvent ; org:originalOrganization ex:old-c ; org:resultingOrganization ex:absorbing ;
+    dct:date "2025-03-01"^^xsd:date .
+ex:provinces a org:ChangeEvent ; bp:originalArea ex:old-province ; bp:resultingArea ex:new-province ;
+    dct:date "2025-07-01"^^xsd:date .
+ex:undated a org:ChangeEvent ; org:originalOrganization ex:seated ; org:resultingOrganization ex:merged ;
+    dct:date "tháng 7 năm 2025" .
+"""
+
+
+def test_lifespans_follow_the_change_events_and_the_province():
+    index = small_index(LIFE_TURTLE)
+    test = CANONICAL_BASE + "id/test/"
+    spans = index.lifespans(
+        test + name for name in ("old-a", "merged", "absorbing", "seated", "old-province", "new-province")
+    )
+    assert (spans[test + "old-a"].until.isoformat(), spans[test + "old-a"].since) == ("2025-02-28", None)
+    assert [(iri, d.isoformat()) for iri, d in spans[test + "old-a"].replaced_by] == [(test + "merged", "2025-03-01")]
+    assert spans[test + "merged"].since.isoformat() == "2025-03-01"  # two merged into a new one
+    assert test + "absorbing" not in spans  # absorbed one other and kept its name: the same body as before
+    assert spans[test + "seated"].since.isoformat() == "2025-07-01"  # a body of the new province
+    assert spans[test + "seated"].until is None  # the undated event is no date at all
+    assert spans[test + "old-province"].until.isoformat() == "2025-06-30"
+    assert spans[test + "new-province"].since.isoformat() == "2025-07-01"
+
+
+def test_lifespans_join_graphs_and_a_refresh_replaces_a_graphs_facts():
+    """The events live in one graph and the agencies in another (national, provincial): each is
+    re-indexed on its own, and removing the events' graph removes the dates they gave."""
+    quads = list(ox.parse(PREFIXES + LIFE_TURTLE, format=ox.RdfFormat.TURTLE))
+    events = {ORG_NS + "originalOrganization", ORG_NS + "resultingOrganization", "http://purl.org/dc/terms/date"}
+    events |= {CANONICAL_BASE + "def/bioplan#originalArea", CANONICAL_BASE + "def/bioplan#resultingArea"}
+    national, province = graph_iri("national"), TEST_GRAPH
+    index = SearchIndex()
+    index.refresh(
+        {
+            national: [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(national))
+                for t in quads
+                if t.predicate.value in events
+            ],
+            province: [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(province))
+                for t in quads
+                if t.predicate.value not in events
+            ],
+        }
+    )
+    old_a = CANONICAL_BASE + "id/test/old-a"
+    assert index.lifespans([old_a])[old_a].until.isoformat() == "2025-02-28"
+    assert [h.iri for h in index.search("Sở Thử A").hits][:1] == [old_a]
+    index.refresh({national: []})
+    assert index.lifespans([old_a]) == {}
+    assert index.search("Sở Thử A").total  # the agency itself is still indexed
+
+
+def test_lifespans_take_hostile_iris_as_plain_values():
+    index = small_index(LIFE_TURTLE)
+    hostile = ["x' OR 1=1 --", "') UNION SELECT * FROM steps --", "", *(f"urn:x:{n}" for n in range(2000))]
+    assert index.lifespans(hostile) == {}  # bound parameters: nothing matches, nothing breaks
+    assert index.lifespans([]) == {}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -130,6 +130,21 @@ SEARCH_HIT = obj(
         },
         "field": STRING,
         "score": NUMBER,
+        "since": {
+            "type": ["string", "null"],
+            "description": "An agency's or area's first day (YYYY-MM-DD), from the change events of the "
+            "reorganisation; null when they say nothing.",
+        },
+        "until": {
+            "type": ["string", "null"],
+            "description": "Its last day (YYYY-MM-DD), the day before the change event that replaced it; "
+            "null while it is in being.",
+        },
+        "replaced_by": {
+            "type": "array",
+            "items": obj({"iri": IRI, "url": STRING, "title": STRING, "since": DATE}),
+            "description": "Who took over from it, and from when (empty when not replaced).",
+        },
     }
 )
 

@@ -55,3 +55,31 @@ def current_leads(store: Store, iri: str, on: date) -> list[tuple[str, list[str]
         if now != [agency]:
             changed.append((agency, now))
     return changed
+
+
+Way = list[tuple[str, date]]
+
+
+def predecessors(steps: Steps, iri: str, on: date | None = None) -> dict[str, Way]:
+    """Every organisation whose functions came to ``iri`` through change events dated on or before
+    ``on`` (every event when None), however many steps back: mergers, transfers of functions,
+    province mergers. Each comes with its way to ``iri``: (the organisation that held the functions,
+    the day it passed them on), from the predecessor on. Breadth first, so the shortest way is kept
+    (then the earliest); a cycle in the data ends a way instead of looping."""
+    into: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    for origin, moves in steps.items():
+        for to, when in moves:
+            if on is None or when <= on:
+                into[to].append((origin, when))
+    found: dict[str, Way] = {}
+    frontier: list[tuple[str, Way]] = [(iri, [])]
+    while frontier:
+        following: list[tuple[str, Way]] = []
+        for holder, way in frontier:
+            for origin, when in sorted(into.get(holder, ()), key=lambda move: (move[1], move[0])):
+                if origin == iri or origin in found:
+                    continue
+                found[origin] = [(origin, when), *way]
+                following.append((origin, found[origin]))
+        frontier = following
+    return found

@@ -15,7 +15,12 @@ case): "sở" finds "số" too, after "sở" (bioplan.search.query). Abbreviatio
 expansions both ways (bioplan.search.abbreviations).
 
 Entries are per named graph, so a write that replaces graphs re-indexes exactly those graphs
-(``refresh``), from the quads the write path hands over. One connection, one lock: searches from
+(``refresh``), from the quads the write path hands over. Beside them, per graph too, the facts that
+date agencies and areas (bioplan.search.lifespans: the change events, each agency's province), so
+that a result can say "until 30 June 2025" or "from 1 July 2025" (``lifespans``).
+
+The index lives in memory and is built from the store at every start (and its schema with it), so
+a new column or table needs no migration: there is no stored index to be out of date. One connection, one lock: searches from
 request threads and refreshes from the writer thread take turns (both are short).
 """
 
@@ -34,6 +39,7 @@ from bioplan.search.entries import IN_SCHEME, READ_SET, TEXT_PROPERTIES, TITLE_P
 from bioplan.search.folding import fold_by_character
 from bioplan.search.hits import FIELD_SEPARATOR, MATCH_CLOSE, MATCH_OPEN, SearchResults, hit
 from bioplan.search.kinds import KIND_CLASSES
+from bioplan.search.lifespans import LIFE_PREDICATES, LIFE_SET, Lifespan, Step, lifespan, seats_of_graph, steps_of_graph
 from bioplan.search.query import match_expression
 from bioplan.store.interface import Store
 
@@ -64,7 +70,20 @@ CREATE VIRTUAL TABLE entries USING fts5(
 CREATE TABLE labels (iri TEXT NOT NULL, graph TEXT NOT NULL, labels TEXT NOT NULL);
 CREATE INDEX labels_by_iri ON labels (iri);
 CREATE INDEX labels_by_graph ON labels (graph);
+CREATE TABLE steps (
+    graph TEXT NOT NULL, event TEXT NOT NULL, original TEXT NOT NULL, resulting TEXT NOT NULL,
+    date TEXT NOT NULL, area INTEGER NOT NULL, originals INTEGER NOT NULL
+);
+CREATE INDEX steps_by_original ON steps (original);
+CREATE INDEX steps_by_resulting ON steps (resulting);
+CREATE INDEX steps_by_graph ON steps (graph);
+CREATE TABLE seats (graph TEXT NOT NULL, agency TEXT NOT NULL, area TEXT NOT NULL);
+CREATE INDEX seats_by_agency ON seats (agency);
+CREATE INDEX seats_by_graph ON seats (graph);
 """
+_STEP_COLUMNS = "event, original, resulting, date, area, originals"
+# The kinds of result that have a lifespan.
+DATED_KINDS = ("agency", "area")
 # Porter stems English words ("wastes" ~ "waste"); folded Vietnamese syllables have none of its
 # suffixes, so they pass through unchanged.
 
@@ -79,6 +98,12 @@ _TEXTS_QUERY = (
     "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { VALUES ?p { "
     + " ".join(f"<{p}>" for p in (*TITLE_PROPERTIES, *TEXT_PROPERTIES))
     + " } ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) } }"
+)
+# The facts that date agencies and areas (bioplan.search.lifespans).
+_LIFE_QUERY = (
+    "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { VALUES ?p { "
+    + " ".join(f"<{p}>" for p in LIFE_PREDICATES)
+    + " } ?s ?p ?o FILTER(isIRI(?s) && (isIRI(?o) || isLiteral(?o))) } }"
 )
 
 
@@ -121,34 +146,35 @@ class SearchIndex:
             by_graph: dict[str, list] = defaultdict(list)
             for graph, subject, cls in store.query(_TYPES_QUERY):
                 by_graph[graph.value].append((subject.value, RDF_TYPE, cls))
-            for graph, subject, predicate, obj in store.query(_TEXTS_QUERY):
-                by_graph[graph.value].append((subject.value, predicate.value, obj))
+            for query in (_TEXTS_QUERY, _LIFE_QUERY):
+                for graph, subject, predicate, obj in store.query(query):
+                    by_graph[graph.value].append((subject.value, predicate.value, obj))
             with self._db:
-                self._db.execute("DELETE FROM entries")
-                self._db.execute("DELETE FROM labels")
+                for table in ("entries", "labels", "steps", "seats"):
+                    self._db.execute(f"DELETE FROM {table}")
                 for graph, triples in by_graph.items():
                     self._insert(entries_of_graph(graph, triples))
+                    self._insert_life(graph, triples)
 
     def refresh(self, graphs: Mapping[str, Iterable[ox.Quad]]) -> None:
         """Re-index exactly ``graphs`` from their full new content (an empty one: nothing left)."""
-        prepared = {
-            graph: entries_of_graph(
-                graph,
-                (
-                    (q.subject.value, q.predicate.value, q.object)
-                    for q in quads
-                    if isinstance(q.subject, ox.NamedNode)
-                    and q.predicate.value in READ_SET
-                    and isinstance(q.object, ox.NamedNode | ox.Literal)  # entries are made of no other terms
-                ),
-            )
+        read = {
+            graph: [
+                (q.subject.value, q.predicate.value, q.object)
+                for q in quads
+                if isinstance(q.subject, ox.NamedNode)
+                and (q.predicate.value in READ_SET or q.predicate.value in LIFE_SET)
+                and isinstance(q.object, ox.NamedNode | ox.Literal)  # entries are made of no other terms
+            ]
             for graph, quads in graphs.items()
         }
+        prepared = {graph: entries_of_graph(graph, triples) for graph, triples in read.items()}
         with self._lock, self._db:
             for graph, entries in prepared.items():
-                self._db.execute("DELETE FROM entries WHERE graph = ?", (graph,))
-                self._db.execute("DELETE FROM labels WHERE graph = ?", (graph,))
+                for table in ("entries", "labels", "steps", "seats"):
+                    self._db.execute(f"DELETE FROM {table} WHERE graph = ?", (graph,))
                 self._insert(entries)
+                self._insert_life(graph, read[graph])
 
     def _insert(self, entries: Iterable[Entry]) -> None:
         rows = [_row(entry) for entry in entries]
@@ -158,6 +184,19 @@ class SearchIndex:
         self._db.executemany(
             "INSERT INTO labels (iri, graph, labels) VALUES (?, ?, ?)",
             ((row[_IRI], row[_GRAPH], row[_LABELS]) for row in rows),
+        )
+
+    def _insert_life(self, graph: str, triples: list) -> None:
+        self._db.executemany(
+            f"INSERT INTO steps (graph, {_STEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (graph, s.event, s.original, s.resulting, s.date, int(s.area), s.originals)
+                for s in steps_of_graph(triples)
+            ),
+        )
+        self._db.executemany(
+            "INSERT INTO seats (graph, agency, area) VALUES (?, ?, ?)",
+            ((graph, agency, area) for agency, area in seats_of_graph(triples)),
         )
 
     # -- reading --------------------------------------------------------------------------
@@ -214,6 +253,27 @@ class SearchIndex:
         """Entries per kind and per province in the whole index (for a search form's filters)."""
         with self._lock:
             return self._counts("kind"), self._counts("province")
+
+    def lifespans(self, iris: Iterable[str]) -> dict[str, Lifespan]:
+        """When each of ``iris`` (agencies, areas) existed, where the change events say it."""
+        wanted = sorted(set(iris))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        with self._lock:
+            seats = self._db.execute(f"SELECT agency, area FROM seats WHERE agency IN ({marks})", wanted).fetchall()
+            areas = sorted({area for _, area in seats})
+            found = self._db.execute(
+                f"SELECT DISTINCT {_STEP_COLUMNS} FROM steps WHERE original IN ({marks}) OR resulting IN ({marks})"
+                f" OR (area = 1 AND resulting IN ({', '.join('?' * len(areas))}))",
+                [*wanted, *wanted, *areas],
+            ).fetchall()
+        steps = [Step(event, o, r, d, bool(area), n) for event, o, r, d, area, n in found]
+        provinces: dict[str, list[str]] = defaultdict(list)
+        for agency, area in seats:
+            provinces[agency].append(area)
+        spans = {iri: lifespan(iri, steps, provinces[iri]) for iri in wanted}
+        return {iri: span for iri, span in spans.items() if span is not None}
 
     def labels_of(self, iri: str) -> tuple[tuple[str | None, str], ...]:
         """The display labels of an indexed resource (empty when it is not indexed)."""

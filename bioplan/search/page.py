@@ -8,14 +8,16 @@ make, from the page numbers here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bioplan.formats.csv_export import csv_text
 from bioplan.labels import local_name, pick
 from bioplan.linked_data.site_links import href
 from bioplan.namespaces import CANONICAL_BASE
 from bioplan.search.hits import Hit, SearchResults
-from bioplan.search.index import SearchIndex
+from bioplan.search.index import DATED_KINDS, SearchIndex
 from bioplan.search.kinds import KIND_BY_KEY, KINDS
+from bioplan.search.lifespans import Lifespan
 from bioplan.text import fold
 
 PAGE_SIZE = 20
@@ -45,14 +47,28 @@ class UnknownProvince(ValueError):
 
 
 @dataclass(frozen=True)
+class Successor:
+    """Who took over from a result's agency or area, and from when."""
+
+    iri: str
+    url: str
+    title: str
+    since: date
+
+
+@dataclass(frozen=True)
 class Shown:
-    """One result as every format shows it."""
+    """One result as every format shows it. An agency or area the reorganisation changed says
+    when it existed (``since``, ``until``: its first and last day) and who replaced it."""
 
     hit: Hit
     title: str
     url: str
     kind_label: str
     province_label: str | None
+    since: date | None = None
+    until: date | None = None
+    replaced_by: tuple[Successor, ...] = ()
 
     def segments(self) -> list[tuple[str, bool]]:
         """The passage cut at its highlights: (text, highlighted) pairs, for <mark> in HTML."""
@@ -86,6 +102,11 @@ class Shown:
             "highlights": [list(span) for span in hit.highlights],
             "field": hit.field,
             "score": self.score(),
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "replaced_by": [
+                {"iri": s.iri, "url": s.url, "title": s.title, "since": s.since.isoformat()} for s in self.replaced_by
+            ],
         }
 
 
@@ -185,6 +206,7 @@ def search_page(index: SearchIndex, q: str, province: str | None, kind: str | No
     province_labels = {
         slug: pick(index.labels_of(f"{CANONICAL_BASE}id/area/{slug}"), lang) or slug for slug in slugs if slug
     }
+    spans = index.lifespans(hit.iri for hit in results.hits if hit.kind in DATED_KINDS)
     shown = [
         Shown(
             hit,
@@ -192,10 +214,24 @@ def search_page(index: SearchIndex, q: str, province: str | None, kind: str | No
             href(hit.iri, lang=lang),
             _kind_label(hit.kind, lang),
             province_labels.get(hit.province) if hit.province else None,
+            *_dated(index, spans.get(hit.iri), lang),
         )
         for hit in results.hits
     ]
     return SearchPage(q, province, kind, page, lang, results, shown, kinds_overall, provinces_overall, province_labels)
+
+
+def _dated(
+    index: SearchIndex, span: Lifespan | None, lang: str
+) -> tuple[date | None, date | None, tuple[Successor, ...]]:
+    """A result's first and last day and its successors, each named as the index names it."""
+    if span is None:
+        return None, None, ()
+    successors = tuple(
+        Successor(iri, href(iri, lang=lang), pick(index.labels_of(iri), lang) or local_name(iri), since)
+        for iri, since in span.replaced_by
+    )
+    return span.since, span.until, successors
 
 
 def _kind_label(key: str, lang: str) -> str:

@@ -1,6 +1,8 @@
 """An agency across plans: the items it leads, co-operates on or has another role in, grouped by
 plan in the plan's reading order, the plans it is the focal point of, and the reports it makes
-or receives.
+or receives. Its items include those it inherited through the reorganisation's change events
+(bioplan.views.inheritance: each marked with the agency the plan names and the date), in the same
+order, pages and counts; an agency that was replaced says by whom and when.
 
 An agency may have a role in hundreds of items, so the items come a page at a time
 (``ITEMS_PER_PAGE``). The reading order (plans by province name folded for Vietnamese, items by
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
+from bioplan.monitoring.succession import change_steps
 from bioplan.namespaces import BP, COOPERATING_ROLE, ELI, LEAD_ROLE, ORG, RDF_TYPE, SKOS
 from bioplan.paging import Paging
 from bioplan.store.interface import Store, Term
@@ -29,13 +33,22 @@ from bioplan.views.common import (
     facts,
     iri_ref,
     lexical,
-    number,
-    role_rank,
     rows,
     section_key,
     sort_key,
     text_in,
-    value,
+)
+from bioplan.views.inheritance import (
+    Entry,
+    InheritedFrom,
+    Lineage,
+    Replaced,
+    agency_entries,
+    inherited_from,
+    lineage,
+    lineage_iris,
+    replaced,
+    replacement,
 )
 
 OBLIGATION_ROLES = {"reportingAgency": "reporting", "reportRecipient": "recipient", "via": "via"}
@@ -46,6 +59,7 @@ MAX_PAGE = 1_000_000  # the highest page number a request may ask for (the /doc 
 @dataclass(kw_only=True)
 class AgencyItem(ItemRow):
     roles: list[Link]
+    inherited: list[InheritedFrom] = field(default_factory=list)  # empty for an item of its own only
 
     @property
     def leads(self) -> bool:
@@ -98,6 +112,11 @@ class AgencyView:
     lead_count: int = 0
     cooperating_count: int = 0
     other_count: int = 0
+    # Of the counts above, the items it has that role in only through a predecessor.
+    inherited_lead_count: int = 0
+    inherited_cooperating_count: int = 0
+    inherited_other_count: int = 0
+    replaced: Replaced | None = None  # who took over from it, when it no longer exists
 
 
 @dataclass(frozen=True)
@@ -111,25 +130,21 @@ class Change:
     kind: Link | None
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """An item in the agency's reading order: what sorting and counting need, no text."""
-
-    iri: str
-    plan: str
-    roles: tuple[str, ...]
-    source_section: str | None
-    ordinal: int
-
-
-def agency_view(store: Store, iri: str, lang: str, page: int = 1, page_size: int = ITEMS_PER_PAGE) -> AgencyView | None:
+def agency_view(
+    store: Store, iri: str, lang: str, page: int = 1, page_size: int = ITEMS_PER_PAGE, on: date | None = None
+) -> AgencyView | None:
     """Page ``page`` of the agency at ``iri`` for a reader of ``lang`` (a page past the last
-    shows the last); None when ``iri`` is not an agency."""
+    shows the last); None when ``iri`` is not an agency. Its items are its own and those it
+    inherited through the change events dated by ``on`` (today by default)."""
     agency = iri_ref(iri)
     head = facts(store, f"VALUES ?s {{ {agency} }} ?s a/rdfs:subClassOf* bp:Agency .")
     if not head.of(iri):
         return None
-    entries = _entries(store, agency)
+    on = on or date.today()
+    steps = change_steps(store)
+    ways = lineage(steps, iri, on)
+    successors_now = replacement(steps, iri, on)
+    entries = agency_entries(store, iri, ways)
     plan_roles = _plan_roles(store, agency)
     obligations = rows(
         store,
@@ -160,7 +175,10 @@ def agency_view(store: Store, iri: str, lang: str, page: int = 1, page_size: int
         | {role for e in entries for role in e.roles}
         | {bound(r, "role") for r in plan_roles}
         | {bound(r, "o") for r in obligations}
-        | bound_values(changes, ("other", "event", "kind")),
+        | bound_values(changes, ("other", "event", "kind"))
+        | lineage_iris(ways)
+        | {to for to, _ in successors_now[0]}
+        | set(successors_now[1]),
         lang,
     )
 
@@ -168,7 +186,7 @@ def agency_view(store: Store, iri: str, lang: str, page: int = 1, page_size: int
         area = province_of.get(plan)
         return (sort_key(labels(area) if area else ""), plan)
 
-    by_plan: dict[str, list[_Entry]] = {plan: [] for plan in sorted(plans, key=plan_order)}
+    by_plan: dict[str, list[Entry]] = {plan: [] for plan in sorted(plans, key=plan_order)}
     for entry in entries:
         by_plan[entry.plan].append(entry)
     for plan_entries in by_plan.values():
@@ -177,7 +195,7 @@ def agency_view(store: Store, iri: str, lang: str, page: int = 1, page_size: int
     reading_order = [entry for plan_entries in by_plan.values() for entry in plan_entries]
     paging = Paging.clamped(page, page_size, len(reading_order))
 
-    items = _items(store, reading_order[paging.first_position - 1 : paging.last_position], labels)
+    items = _items(store, reading_order[paging.first_position - 1 : paging.last_position], labels, ways)
     groups = _plan_groups(by_plan, paging, items, province_of, labels)
     for r in plan_roles:
         link = labels.link(bound(r, "role"))
@@ -211,11 +229,15 @@ def agency_view(store: Store, iri: str, lang: str, page: int = 1, page_size: int
         lead_count=sum(1 for e in entries if LEAD_ROLE in e.roles),
         cooperating_count=sum(1 for e in entries if COOPERATING_ROLE in e.roles),
         other_count=sum(1 for e in entries if any(r not in (LEAD_ROLE, COOPERATING_ROLE) for r in e.roles)),
+        inherited_lead_count=sum(1 for e in entries if e.inherits({LEAD_ROLE})),
+        inherited_cooperating_count=sum(1 for e in entries if e.inherits({COOPERATING_ROLE})),
+        inherited_other_count=sum(1 for e in entries if e.inherits(set(e.roles) - {LEAD_ROLE, COOPERATING_ROLE})),
+        replaced=replaced(*successors_now, labels),
     )
 
 
 def _plan_groups(
-    by_plan: dict[str, list[_Entry]],
+    by_plan: dict[str, list[Entry]],
     paging: Paging,
     items: list[AgencyItem],
     province_of: dict[str, str],
@@ -242,31 +264,6 @@ def _plan_groups(
     return groups
 
 
-def _entries(store: Store, agency: str) -> list[_Entry]:
-    """Every item the agency has a role in, with its roles and ordering key (unordered)."""
-    found = rows(
-        store,
-        f"""SELECT ?s ?plan ?role ?section ?ordinal WHERE {{
-              ?s m8g:hasParticipation ?p ; bp:isItemOf ?plan .
-              ?p m8g:hasParticipant {agency} ; m8g:role ?role .
-              OPTIONAL {{ ?s bp:sourceSection ?section }}
-              OPTIONAL {{ ?s bp:itemOrdinal ?ordinal }}
-            }}""",
-    )
-    plan: dict[str, str] = {}
-    roles: dict[str, list[str]] = defaultdict(list)
-    section: dict[str, str | None] = {}
-    ordinal: dict[str, int] = {}
-    for r in found:
-        subject = bound(r, "s")
-        plan[subject] = min(plan.get(subject, bound(r, "plan")), bound(r, "plan"))  # one plan, the same every time
-        if bound(r, "role") not in roles[subject]:
-            roles[subject].append(bound(r, "role"))
-        section[subject] = section.get(subject) or value(r["section"])
-        ordinal[subject] = ordinal.get(subject) or number(r["ordinal"])
-    return [_Entry(s, plan[s], tuple(sorted(roles[s], key=role_rank)), section[s], ordinal[s]) for s in sorted(plan)]
-
-
 def _plan_roles(store: Store, agency: str) -> list[Row]:
     """The agency's roles on plans themselves (the focal point of a plan)."""
     # From the plans, not from the agency's participations: those of a busy agency are mostly
@@ -283,8 +280,9 @@ def _plan_roles(store: Store, agency: str) -> list[Row]:
     )
 
 
-def _items(store: Store, shown: list[_Entry], labels: Labels) -> list[AgencyItem]:
-    """The page's items with what the page prints of them: their kind and section path."""
+def _items(store: Store, shown: list[Entry], labels: Labels, ways: Lineage) -> list[AgencyItem]:
+    """The page's items with what the page prints of them: their kind, section path, and where
+    an inherited one comes from."""
     if not shown:
         return []
     values = " ".join(iri_ref(e.iri) for e in shown)
@@ -314,6 +312,7 @@ def _items(store: Store, shown: list[_Entry], labels: Labels) -> list[AgencyItem
                 roles=labels.links(entry.roles),
                 source_section=entry.source_section,
                 ordinal=entry.ordinal,
+                inherited=inherited_from(entry, ways, labels),
             )
         )
     return items
