@@ -13,7 +13,7 @@ from pydantic import BeforeValidator
 from starlette.responses import Response
 
 from bioplan.queries.catalogue import parameter_description
-from bioplan.queries.stored import StoredQuery
+from bioplan.queries.stored import Parameter, StoredQuery
 
 RESPONSES: dict[int | str, dict[str, object]] = {
     200: {
@@ -68,7 +68,7 @@ def typed_endpoint(stored: StoredQuery, answer: Callable[[Request, StoredQuery],
     for p in stored.parameters:
         default = int(p.default) if p.kind == "integer" and p.default is not None else p.default
         extra = {"format": "iri"} if p.kind == "iri" else None
-        description = f"{parameter_description(p, 'en')} / {parameter_description(p, 'vi')}"
+        description = f"{parameter_description(p, 'en')} / {parameter_description(p, 'vi')}" + _choice_note(stored, p)
         parameters.append(
             inspect.Parameter(
                 p.name,
@@ -91,6 +91,15 @@ def typed_endpoint(stored: StoredQuery, answer: Callable[[Request, StoredQuery],
         )
     )
     return TypedEndpoint(stored, answer, inspect.Signature(parameters))
+
+
+def _choice_note(stored: StoredQuery, parameter: Parameter) -> str:
+    """Whether a value outside the parameter's choices is refused (choice-only) or run (free)."""
+    if parameter.choices is None:
+        return ""
+    if parameter.choices.only:
+        return f" Choice-only: one of the values the form at /queries/{stored.name} lists; any other is refused (400)."
+    return f" Free: the form at /queries/{stored.name} lists values to choose from; any other IRI is accepted too."
 
 
 def description(stored: StoredQuery) -> str:

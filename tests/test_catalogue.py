@@ -29,6 +29,7 @@ from route_checks import assert_routed
 from bioplan import formats
 from bioplan.engine.query import execute
 from bioplan.formats.results import write_solutions
+from bioplan.labels import display_date, section_path
 from bioplan.linked_data import sitemap
 from bioplan.namespaces import BP as BP_IRI
 from bioplan.namespaces import CANONICAL_BASE, ONTOLOGY_IRI, graph_iri
@@ -48,6 +49,7 @@ RDFLIB_PARSERS = {
     "application/rdf+xml": "xml",
 }
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XSD_DATE, XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#date", "http://www.w3.org/2001/XMLSchema#boolean"
 # rdflib's own JSON-LD and N-Quads readers use its deprecated ConjunctiveGraph internally.
 pytestmark = pytest.mark.filterwarnings(
     "ignore:.*(ConjunctiveGraph|default_context|Dataset.identifier) is deprecated:DeprecationWarning"
@@ -125,16 +127,22 @@ def test_listing_as_json_names_every_query_with_its_parameters(http):
 
 
 def test_listing_as_csv(http):
+    """A CSV for people (tests/test_stored_query_forms.py checks its text): headed in the reader's
+    language, one row per stored query, the same by Accept, suffix and ?format=."""
     response = http.get("/queries", headers={"Accept": "text/csv"})
     assert response.status_code == 200 and media_type(response) == "text/csv"
     assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, for Excel
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [r["name"] for r in rows] == list(QUERIES)
-    by_name = {r["name"]: r for r in rows}
-    assert by_name["tasks-led-by"]["title_en"] == QUERIES["tasks-led-by"].titles["en"]
-    assert "agency:iri=" + ID + "org/quang-ngai/so-khoa-hoc-va-cong-nghe" in by_name["tasks-led-by"]["parameters"]
+    assert [r["Tên"] for r in rows] == list(QUERIES)
+    by_name = {r["Tên"]: r for r in rows}
+    assert by_name["tasks-led-by"]["Tiêu đề"] == QUERIES["tasks-led-by"].titles["vi"]
+    assert "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi" in by_name["tasks-led-by"]["Tham số"]
     assert http.get("/queries.csv").text == response.text
     assert http.get("/queries?format=csv").text == response.text
+    english = list(
+        csv.DictReader(io.StringIO(http.get("/queries.csv", params={"lang": "en"}).content.decode("utf-8-sig")))
+    )
+    assert [r["Name"] for r in english] == list(QUERIES)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -217,8 +225,32 @@ def test_stored_query_with_parameters_answers_as_the_core(http, store, name):
         assert all(same_value(row[k], text) for k, text in expected_row.items()), (row, expected_row)
     as_csv = http.get(f"/queries/{name}.csv", params=values).content
     assert as_csv.startswith(b"\xef\xbb\xbf")  # a stored query's CSV is for people: UTF-8 with a BOM
-    table = list(csv.DictReader(io.StringIO(as_csv.decode("utf-8-sig"))))
-    assert [{k: v for k, v in row.items() if v != ""} for row in table] == ordered
+    header, *table = list(csv.reader(io.StringIO(as_csv.decode("utf-8-sig"))))
+    assert len(header) == len(set(header)) and not set(header) & set(response.json()["head"]["vars"])
+    assert len(table) == len(ordered)
+    # Each value is in the column its heading names: an IRI under "<heading> (IRI)", beside its label.
+    stored = QUERIES[name]
+    for line, binding in zip(table, response.json()["results"]["bindings"], strict=True):
+        row = dict(zip(header, line, strict=True))
+        for var, term in binding.items():
+            if var.endswith("Label") and var.removesuffix("Label") in binding:
+                continue  # the label of another column's IRI: beside it
+            heading = stored.heading(var, "vi")
+            if term["type"] == "uri":
+                assert row[heading + " (IRI)"] == term["value"] and row[heading], (var, row)
+            else:
+                assert people_text(stored, var, term) == row[heading], (var, row)
+
+
+def people_text(stored, var: str, term: dict) -> str:
+    """A literal as the CSV for people writes it in Vietnamese (dates, section paths, yes/no)."""
+    if stored.cells.get(var) == "section-path":
+        return section_path(term["value"], "vi")
+    if term.get("datatype") == XSD_DATE:
+        return display_date(term["value"], "vi")
+    if term.get("datatype") == XSD_BOOLEAN:
+        return "Có" if term["value"] in ("true", "1") else "Không"
+    return term["value"]
 
 
 def same_value(plain, text: str) -> bool:

@@ -7,7 +7,9 @@ import pytest
 from bioplan import layout
 from bioplan.engine.query import execute
 from bioplan.namespaces import sparql_prologue
+from bioplan.queries.choices import choices_for, is_choice
 from bioplan.queries.stored import all_queries
+from bioplan.views.agency import agency_view
 
 QUERIES = all_queries()
 ID = "https://w3id.org/vn-bioplan/id/"
@@ -174,3 +176,39 @@ def test_reporting_obligations_over_http_match_the_data(http, store):
     bac_giang = ID + "area/bac-giang"
     rows = http.get("/queries/reporting-obligations.json", params={"province": bac_giang}).json()["rows"]
     assert by_obligation(rows) == {o: f for o, f in expected.items() if bac_giang in f["province"]}
+
+
+# -- choices and the items an agency leads ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "parameter"), [(q.name, p.name) for q in QUERIES.values() for p in q.parameters if p.choices]
+)
+def test_a_default_is_among_its_choices(store, name, parameter):
+    stored = QUERIES[name]
+    p = stored.parameter(parameter)
+    defaults = {q.name: q.default for q in stored.parameters}
+    if p.default is not None:
+        assert is_choice(store, stored, p, defaults, p.default)
+        assert p.default in dict(choices_for(store, stored, p, defaults, "vi"))
+    assert choices_for(store, stored, p, defaults, "vi")
+
+
+def test_tasks_led_by_is_every_item_the_agency_page_counts_as_led(store):
+    """Lạng Sơn's Sở Nông nghiệp và Môi trường leads agency duties, not bp:Task: the query finds
+    them as bioplan.views.agency does (its lead items, read through the participations)."""
+    agency, plan = ID + "org/lang-son/so-nong-nghiep-va-moi-truong", ID + "doc/lang-son/ubnd/kh/2025/de-an-1639"
+    view = agency_view(store, agency, "vi")
+    led = {item.iri for group in view.groups if group.plan.iri == plan for item in group.items if item.leads}
+    assert led and len(led) == view.lead_count
+    rows = run(store, "tasks-led-by", agency=agency, plan=plan)
+    assert sorted(values(rows, "task")) == sorted(led)
+
+
+def test_a_choice_source_that_follows_a_plan_narrows_to_its_province(store):
+    stored = QUERIES["tasks-led-by"]
+    agency = stored.parameter("agency")
+    narrowed = dict(choices_for(store, stored, agency, {"plan": ID + "doc/lang-son/ubnd/kh/2025/de-an-1639"}, "vi"))
+    everything = dict(choices_for(store, stored, agency, {"plan": None}, "vi"))
+    assert ID + "org/lang-son/so-nong-nghiep-va-moi-truong" in narrowed
+    assert set(narrowed) < set(everything) and not [iri for iri in narrowed if "/quang-ngai/" in iri]

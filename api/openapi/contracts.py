@@ -123,7 +123,10 @@ def _stored_query_contracts(queries: dict[str, StoredQuery]) -> dict[tuple[str, 
             },
             errors=(400, 406, 429, 502, 503),
             parameters=tuple(parameters),
-            notes={400: "A parameter this query does not have, one given twice, or a value not of its type"},
+            notes={
+                400: "A parameter this query does not have, one given twice, longer than 2,000 characters, "
+                "a value not of its type, or not among the choices of a choice-only parameter"
+            },
         )
     return found
 
@@ -135,6 +138,11 @@ def contracts(queries: dict[str, StoredQuery] | None = None) -> dict[tuple[str, 
     sparql_content = content([*RESULTS_TYPES, *RDF_TYPES, HTML], {HTML: TEXT})
     graph_content = content(RDF_TYPES)
     document_content = content([HTML, *RDF_TYPES], {HTML: TEXT})
+    # A province's document is also its page's data: JSON and CSV (api/resource_views.py TWINS).
+    resource_content = content(
+        [HTML, *RDF_TYPES, "application/json", "text/csv"],
+        {HTML: TEXT, "text/csv": TEXT, "application/json": {"type": "object"}},
+    )
     html = content([HTML], {HTML: TEXT})
     found = {
         ("get", "/sparql"): Contract(
@@ -312,7 +320,7 @@ def contracts(queries: dict[str, StoredQuery] | None = None) -> dict[tuple[str, 
             errors=(502,),
         ),
         ("get", "/doc/{path}"): Contract(
-            ok("The document, by Accept or its suffix", document_content),
+            ok("The document, by Accept or its suffix", resource_content),
             errors=(400, 404, 406, 502),
             parameters=(
                 path_example(

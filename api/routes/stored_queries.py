@@ -24,10 +24,11 @@ from api.stored_query_operations import RESPONSES, description, operation_id, ty
 from bioplan import formats
 from bioplan.formats.negotiation import Offers, negotiate
 from bioplan.queries.answering import answer_body, answer_etag, offers_for, query_job, run
-from bioplan.queries.arguments import check_declarations, read_arguments
-from bioplan.queries.catalogue import parameter_description
+from bioplan.queries.arguments import read_arguments
+from bioplan.queries.choices import check_choices, check_declarations
+from bioplan.queries.form import listed_parameters
 from bioplan.queries.listing import listing_csv, listing_json, query_path
-from bioplan.queries.result_page import result_page
+from bioplan.queries.result_page import cell_text, result_page
 from bioplan.queries.stored import StoredQuery
 
 HTML, JSON, CSV = formats.by_name("html"), formats.by_name("data"), formats.by_name("csv")
@@ -46,15 +47,16 @@ async def _listing(request: Request, suffix: str | None) -> Response:
     services = request.app.state.services
     fmt = negotiate(request.headers.get("accept"), LISTING_OFFERS, suffix, request.query_params.get("format"))
     queries = list(services.stored_queries.values())
-    headers = {"Vary": "Accept", "Link": alternate_links("/queries", LISTING_OFFERS)}
+    headers = {"Vary": "Accept, Accept-Language", "Link": alternate_links("/queries", LISTING_OFFERS)}
     if fmt is JSON:
         return Response(listing_json(queries), media_type=fmt.content_type(), headers=headers)
-    if fmt is CSV:
-        return Response(listing_csv(queries), media_type=fmt.content_type(), headers=headers)
     lang = reader_language(request)
+    if fmt is CSV:
+        body = await run_in_threadpool(listing_csv, services.store, queries, lang)
+        return Response(body, media_type=fmt.content_type(), headers=headers)
     context = {
         "queries": queries,
-        "describe_parameter": lambda p: parameter_description(p, lang),
+        "parameters": await run_in_threadpool(listed_parameters, services.store, queries, lang),
         "offers": LISTING_OFFERS.formats,
         **iri_helpers(request),
     }
@@ -81,6 +83,7 @@ async def answer_stored_query(request: Request, stored: StoredQuery, suffix: str
     fmt = negotiate(request.headers.get("accept"), offers, suffix, request.query_params.get("format"))
     arguments = read_arguments(stored, request.query_params.multi_items())
     job = query_job(arguments, fmt, max_rows=settings.max_rows, base_iri=settings.base_iri)
+    await run_in_threadpool(check_choices, services.store, arguments)
     lang = reader_language(request)
     path = query_path(stored)
     headers = {"Vary": "Accept, Accept-Language", "Link": alternate_links(path, offers)}
@@ -93,16 +96,22 @@ async def answer_stored_query(request: Request, stored: StoredQuery, suffix: str
     if output.truncated:
         headers["X-Result-Truncated"] = f"true; limit={settings.max_rows}"
     if fmt is not HTML:
-        return Response(answer_body(output, arguments, fmt), media_type=fmt.content_type(), headers=headers)
-    page = await run_in_threadpool(result_page, services.store, stored, output, lang)
+        body = await run_in_threadpool(answer_body, services.store, output, arguments, fmt, lang)
+        return Response(body, media_type=fmt.content_type(), headers=headers)
+    page = await run_in_threadpool(result_page, services.store, arguments, output, lang)
     context = {
         "query": stored,
-        "values": arguments.effective,
+        "fields": page.fields,
         "table": page.table,
+        "headings": page.headings,
         "name_of": lambda cell: page.name_of(cell, lang),
-        "choices": page.choices,
-        "describe_parameter": lambda p: parameter_description(p, lang),
-        "downloads": [(f, _download_url(path, f, arguments.given)) for f in offers.formats if f is not HTML],
+        "text_of": lambda column, cell: cell_text(stored, column, cell, lang),
+        # The CSV is headed in the reader's language: an English page links the English one.
+        "downloads": [
+            (f, _download_url(path, f, {**arguments.given, **({"lang": "en"} if lang == "en" else {})}))
+            for f in offers.formats
+            if f is not HTML
+        ],
         "max_rows": settings.max_rows,
         **iri_helpers(request),
     }

@@ -2,8 +2,10 @@
 
 A SELECT or ASK comes as plain JSON (rows of plain values, the default), SPARQL JSON, SPARQL XML,
 CSV, TSV or an HTML table; a CONSTRUCT or DESCRIBE in the RDF formats. The engine writes SPARQL
-JSON, XML and TSV itself; plain JSON and CSV are made from its SPARQL JSON: a stored query's CSV
-is an export for spreadsheets, its cells neutralised (bioplan.formats.csv_export), unlike the
+JSON, XML and TSV itself; plain JSON and CSV are made from its SPARQL JSON. Plain JSON and the
+SPARQL results keep the query's variable names (systems integrate against them); a stored
+query's CSV is for people (bioplan.queries.result_page.people_csv: the query's own column
+headings in the reader's language, a label beside each IRI, cells neutralised), unlike the
 SPARQL protocol's CSV (/sparql), which is W3C's format.
 """
 
@@ -17,13 +19,14 @@ from bioplan.engine.evaluation import QueryJob
 from bioplan.engine.interface import Engine
 from bioplan.engine.query import QueryError
 from bioplan.formats import Format
-from bioplan.formats.csv_export import results_csv
 from bioplan.formats.negotiation import Offers
 from bioplan.formats.results import QueryOutput
 from bioplan.queries.arguments import Arguments
 from bioplan.queries.catalogue import plain_json
+from bioplan.queries.result_page import people_csv
 from bioplan.queries.stored import StoredQuery
 from bioplan.sparql.text import query_form
+from bioplan.store.interface import Store
 
 HTML, PLAIN_JSON, CSV = formats.by_name("html"), formats.by_name("data"), formats.by_name("csv")
 RESULT_OFFERS = Offers(
@@ -72,12 +75,13 @@ async def run(engine: Engine, stored: StoredQuery, job: QueryJob) -> QueryOutput
         raise StoredQueryFailed(stored, error) from error
 
 
-def answer_body(output: QueryOutput, arguments: Arguments, fmt: Format) -> bytes:
-    """The body of a machine format (not HTML): plain JSON and CSV made from the engine's SPARQL
-    JSON, the rest as the engine wrote it."""
+def answer_body(store: Store, output: QueryOutput, arguments: Arguments, fmt: Format, lang: str) -> bytes:
+    """The body of a format other than HTML: plain JSON and CSV (for people, in ``lang``) made
+    from the engine's SPARQL JSON, the rest as the engine wrote it. The CSV reads the labels of
+    its IRIs from the store: call it from a thread."""
     if fmt is PLAIN_JSON:
         document = plain_json(json.loads(output.body), arguments.stored.name, arguments.typed)
         return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     if fmt is CSV:
-        return results_csv(json.loads(output.body)).encode("utf-8")
+        return people_csv(store, arguments.stored, output, lang).encode("utf-8")
     return output.body

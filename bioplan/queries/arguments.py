@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from bioplan.queries.stored import StoredQuery
 
 RESERVED_PARAMETERS = frozenset({"format", "lang"})
+# No IRI, year or name a stored query takes is near this long; a longer value is refused before
+# it reaches a parser or a query.
+MAX_VALUE_LENGTH = 2000
 
 
 class UnknownParameter(ValueError):
@@ -66,7 +69,8 @@ def _json_value(kind: str, value: str | None) -> str | int | None:
 
 def read_arguments(stored: StoredQuery, parameters: Iterable[tuple[str, str]]) -> Arguments:
     """The arguments among a request's ``parameters`` (name, value pairs, repeats kept):
-    UnknownParameter for one ``stored`` does not declare, BadParameter for one given twice."""
+    UnknownParameter for one ``stored`` does not declare, BadParameter for one given twice or
+    longer than MAX_VALUE_LENGTH."""
     declared = {p.name for p in stored.parameters}
     values: dict[str, list[str]] = {}
     for name, value in parameters:
@@ -78,6 +82,8 @@ def read_arguments(stored: StoredQuery, parameters: Iterable[tuple[str, str]]) -
             raise UnknownParameter(stored, name)
         if len(given) > 1:
             raise BadParameter(f"give {name} once, not {len(given)} times")
+        if len(given[0]) > MAX_VALUE_LENGTH:
+            raise BadParameter(f"{name} is {len(given[0])} characters long; at most {MAX_VALUE_LENGTH}")
     return Arguments(
         stored, {name: given[0] for name, given in values.items() if name in declared and given[0].strip()}
     )

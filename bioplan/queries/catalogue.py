@@ -1,5 +1,5 @@
 """The stored queries as an API: what a listing says about each one, their answers as plain
-JSON or as a table of linked cells, and the values a parameter can usefully take.
+JSON or as a table of linked cells, and the labels of the IRIs in them.
 
 The answers themselves are computed elsewhere (the engine, from ``StoredQuery.bound_text``);
 this module only reshapes the SPARQL JSON the engine writes.
@@ -14,11 +14,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from bioplan.labels import pick
-from bioplan.namespaces import BP, XSD, XSD_DERIVED_INTEGERS
+from bioplan.namespaces import XSD, XSD_DERIVED_INTEGERS
 from bioplan.queries.stored import Parameter, StoredQuery
 from bioplan.sparql.text import sparql_term
 from bioplan.store.interface import Store
-from bioplan.text import fold
 
 _INTEGERS = {XSD + name for name in ("integer", *XSD_DERIVED_INTEGERS, "gYear")}
 _NUMBERS = {XSD + "decimal", XSD + "double", XSD + "float"}
@@ -26,18 +25,20 @@ LABEL_SUFFIX = "Label"  # a column "xLabel" names the IRI in column "x"
 
 
 def parameter_description(parameter: Parameter, lang: str) -> str:
-    """The parameter's description in ``lang`` (or the other language), else one made from its kind."""
+    """The parameter's description (its help) in ``lang`` (or the other language), else one made
+    from its label and kind: for programs (the JSON list, the OpenAPI document)."""
     given = pick(parameter.descriptions.items(), lang)
     if given:
         return given
     kinds = {
-        "iri": ("IRI", "an IRI"),
+        "iri": ("địa chỉ định danh (IRI)", "an IRI"),
         "integer": ("số nguyên", "an integer"),
         "string": ("chuỗi ký tự", "a string"),
         "literal": ('literal, ví dụ "văn bản"@vi', 'a literal, e.g. "text"@en'),
     }
     vi, en = kinds[parameter.kind]
-    return f"{parameter.name}: {vi}" if lang == "vi" else f"{parameter.name}: {en}"
+    name = pick(parameter.labels.items(), lang) or parameter.name
+    return f"{name}: {vi}" if lang == "vi" else f"{name}: {en}"
 
 
 def listing_entry(query: StoredQuery, path: str) -> dict:
@@ -57,23 +58,6 @@ def listing_entry(query: StoredQuery, path: str) -> dict:
         ],
         "url": path,
         "query": query.text,
-    }
-
-
-def listing_row(entry: dict) -> dict[str, str]:
-    """A listing entry flattened to one CSV row."""
-    params = "; ".join(
-        f"{p['name']}:{p['type']}" + (f"={p['default']}" if p["default"] is not None else "")
-        for p in entry["parameters"]
-    )
-    return {
-        "name": entry["name"],
-        "title_vi": entry["title"].get("vi", ""),
-        "title_en": entry["title"].get("en", ""),
-        "description_vi": entry["description"].get("vi", ""),
-        "description_en": entry["description"].get("en", ""),
-        "parameters": params,
-        "url": entry["url"],
     }
 
 
@@ -142,48 +126,6 @@ def result_table(results: dict) -> ResultTable:
             row.append(Cell(term["type"], value, label, term.get("xml:lang"), term.get("datatype")))
         rows.append(row)
     return ResultTable(columns, rows, bool(results.get("truncated", False)), results.get("boolean"))
-
-
-# The values a parameter can take: resources of the same broad kind as its default (every
-# instance of the default's most general classes in our ontology), or concepts of its scheme.
-_CHOICES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#>
-SELECT DISTINCT ?choice ?label WHERE {
-  {
-    SELECT DISTINCT ?choice WHERE {
-      {
-        %(default)s a/rdfs:subClassOf* ?broad .
-        FILTER(STRSTARTS(STR(?broad), "%(bp)s"))
-        FILTER NOT EXISTS { ?broad rdfs:subClassOf ?wider . FILTER(STRSTARTS(STR(?wider), "%(bp)s")) }
-        ?choice a/rdfs:subClassOf* ?broad .
-      } UNION {
-        %(default)s skos:inScheme ?scheme .
-        ?choice skos:inScheme ?scheme .
-      }
-      FILTER(isIRI(?choice))
-    } LIMIT %(limit)d
-  }
-  OPTIONAL { ?choice rdfs:label|skos:prefLabel|eli:title ?label }
-}
-"""
-
-
-def parameter_choices(store: Store, parameter: Parameter, lang: str, limit: int = 1000) -> list[tuple[str, str]]:
-    """(IRI, label) pairs an IRI parameter can usefully take, sorted by label; [] for other kinds."""
-    if parameter.kind != "iri" or not parameter.default:
-        return []
-    default = sparql_term(parameter.term(parameter.default))
-    labels: dict[str, list[tuple[str | None, str]]] = {}
-    for solution in store.query(_CHOICES % {"default": default, "bp": BP, "limit": limit}):
-        iri = solution["choice"].value
-        label = solution["label"]
-        found = labels.setdefault(iri, [])  # an unlabelled choice is still a choice
-        if isinstance(label, ox.Literal):
-            found.append((label.language, label.value))
-    choices = [(iri, pick(found, lang) or iri) for iri, found in labels.items()]
-    return sorted(choices, key=lambda choice: (fold(choice[1]), choice[0]))
 
 
 def labels_of(store: Store, iris: Iterable[str], batch: int = 500) -> dict[str, list[tuple[str | None, str]]]:
