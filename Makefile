@@ -34,19 +34,28 @@ load: install
 
 # Loads the bundled data when the store is empty or older than the files, then serves on
 # http://$(HOST):$(PORT)/ (`make serve PORT=8080`, `HOST=0.0.0.0` to listen on every interface).
+# One line per step: install (only when stale, quietly), load (`--quiet`: one line), serve (its
+# last line before the requests names the home page).
 HOST ?= 127.0.0.1
 PORT ?= 8000
-serve: install
-	$(BIN)/bioplan load --if-stale
-	$(BIN)/bioplan serve --host $(HOST) --port $(PORT)
+define install_step
+	@if $(MAKE) -s -q $(STAMP) 2>/dev/null; then echo "1/3 installing: already installed ($(VENV), node_modules)"; \
+	else echo "1/3 installing the Python packages into $(VENV) and the npm ones into node_modules…"; \
+	$(MAKE) -s --no-print-directory $(STAMP); fi
+endef
+serve:
+	$(install_step)
+	@printf '2/3 '; $(BIN)/bioplan load --if-stale --quiet
+	@printf '3/3 '; $(BIN)/bioplan serve --host $(HOST) --port $(PORT)
 
 # The bundled data plus the made-up example reports (graph/examples, shown under an "example
 # data" banner), served like `make serve`. A store of its own: var/store never holds example reports, and
 # each store's --if-stale stamp covers exactly the files it was loaded from.
 DEMO_STORE := var/demo-store
-demo: install
-	$(BIN)/bioplan load --examples --if-stale --store $(DEMO_STORE)
-	$(BIN)/bioplan serve --host $(HOST) --port $(PORT) --store $(DEMO_STORE)
+demo:
+	$(install_step)
+	@printf '2/3 '; $(BIN)/bioplan load --examples --if-stale --quiet --store $(DEMO_STORE)
+	@printf '3/3 '; $(BIN)/bioplan serve --host $(HOST) --port $(PORT) --store $(DEMO_STORE)
 
 stats: install
 	$(BIN)/bioplan stats

@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from api import errors, openapi
 from api.fairness import ClientLimits
 from api.limits import BodySizeLimit
+from api.page_cache import PageCache, PageCacheMiddleware
 from api.pages import Pages
 from api.request_metrics import RequestMetrics
 from api.routes import (
@@ -26,14 +27,17 @@ from api.routes import (
     dashboards,
     graphs,
     health,
+    report_form,
     reports,
     resources,
     search,
+    sign_in,
     sparql,
     stored_queries,
     update,
 )
 from api.security_headers import SecurityHeaders
+from api.sessions import Sessions
 from bioplan import layout
 from bioplan.engine.direct import DirectEngine
 from bioplan.engine.embedded import EmbeddedEngine
@@ -63,6 +67,8 @@ class Services:
     reports: ReportService
     metrics: Metrics
     parser: ParseSandbox  # where untrusted bodies are parsed first
+    page_cache: PageCache  # rendered pages until the data changes (api/page_cache.py)
+    sessions: Sessions  # the browsers signed in to file reports (api/routes/sign_in.py)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -76,7 +82,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         engine = DirectEngine(store, timeout_s=settings.query_timeout_s)
     search_index = SearchIndex()
     parser = ParseSandbox(settings.parse_timeout_s)
-    writes = WriteService(settings, store, [engine, search_index], parser)
+    page_cache = PageCache(store)  # the last listener: told once the other copies are current
+    writes = WriteService(settings, store, [engine, search_index, page_cache], parser)
     services = Services(
         settings,
         store,
@@ -86,8 +93,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         search_index,
         all_queries(),
         ReportService(store, writes),
-        Metrics(),
+        Metrics(sources=[page_cache.samples]),
         parser,
+        page_cache,
+        sessions=Sessions(settings.tokens_file, settings.session_hours),
     )
 
     @asynccontextmanager
@@ -120,6 +129,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(browse.router)
     app.include_router(calendar.router)
     app.include_router(reports.router)
+    app.include_router(sign_in.router)
+    app.include_router(report_form.router)
     app.include_router(dashboards.router)
     app.include_router(coverage.router)
     app.include_router(search.router)
@@ -143,6 +154,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
 
     app.add_middleware(ClientLimits, settings=settings)  # per-client limits on the query routes, inside CORS
+    app.add_middleware(PageCacheMiddleware, cache=page_cache)  # hits skip the limits: they cost no query
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

@@ -6,6 +6,10 @@ declared in pyproject.toml and never imports this package.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import socket
+import sys
 from typing import Annotated
 
 import typer
@@ -14,6 +18,13 @@ from rich.console import Console
 from bioplan.settings import Settings
 
 err = Console(stderr=True)
+# uvicorn's start-up chatter, left out so that `make serve` shows one line per step; its
+# "Uvicorn running on ..." line stays (scripts wait for it), warnings and errors too.
+STARTUP_CHATTER = ("Started server process", "Waiting for application startup.", "Application startup complete.")
+
+
+def _not_chatter(record: logging.LogRecord) -> bool:
+    return not (record.levelno == logging.INFO and str(record.msg).startswith(STARTUP_CHATTER))
 
 
 def serve_command(
@@ -30,7 +41,8 @@ def serve_command(
         ),
     ] = None,
 ) -> None:
-    """Serve the SPARQL endpoint (and, later, the linked-data site) over HTTP."""
+    """Serve the linked-data site and the SPARQL endpoint over HTTP; the last line it prints
+    before the requests names the home page."""
     import uvicorn
 
     from api.app import create_app
@@ -40,7 +52,26 @@ def serve_command(
         overrides["access_log"] = access_log
     settings = Settings(**overrides)
     served = create_app(settings)  # opens the store: StoreBusy while another process holds it
-    err.print(
-        f"serving {settings.store} on http://{host}:{port}/ (SPARQL endpoint: /sparql, API: /docs)", soft_wrap=True
-    )
-    uvicorn.run(served, host=host, port=port, log_level="info", access_log=settings.access_log)
+    err.print(f"starting the query process over {settings.store}…", soft_wrap=True)
+    config = uvicorn.Config(served, host=host, port=port, log_level="info", access_log=settings.access_log)
+    logging.getLogger("uvicorn.error").addFilter(_not_chatter)  # after Config: it sets the logging up
+    ready = f"serving {settings.store}: the home page is http://{host}:{port}/ (SPARQL endpoint: /sparql, API: /docs)"
+    server = _announcing_server(config, ready)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: a normal end, as with uvicorn.run
+        server.run()
+    if not server.started:
+        sys.exit(3)  # uvicorn's exit code when the application did not start
+
+
+def _announcing_server(config, ready: str):
+    """A uvicorn server that prints ``ready`` once it takes requests (its lifespan, which starts
+    the query process, is done); uvicorn is imported here, as above: only `serve` needs it."""
+    import uvicorn
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:
+                err.print(ready, soft_wrap=True)
+
+    return AnnouncingServer(config)

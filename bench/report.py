@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.measure import Query
+from bench.pages import PAGE_MEDIAN_MS, PAGE_P99_MS, pages_section
 from bench.systems import FLOOR, HTTP_FLOOR, OURS, OXIGRAPH, RDFLIB, SYSTEMS, Outcome
 
 GIB_KIB = 1024 * 1024
@@ -177,7 +178,21 @@ def fairness_section(fairness: dict) -> list[str]:
     return lines
 
 
-def targets(outcomes: dict[str, Outcome], queries: list[Query], fairness: dict | None = None) -> list[Target]:
+def page_targets(pages: dict) -> list[Target]:
+    """Issue 16: the median and p99 of a page read while ``clients`` clients read pages."""
+    clients = pages.get("clients", "?")
+    found = []
+    for name, key, limit in (("median", "median_ms", PAGE_MEDIAN_MS), ("p99", "p99_ms", PAGE_P99_MS)):
+        value = pages.get(key)
+        measured = f"{value:.1f} ms" if value is not None else (pages.get("error") or "not measured")
+        passed = value is not None and value < limit and not pages.get("failed")
+        found.append(Target(f"page {name} under {clients} clients", f"< {limit:g} ms", measured, passed))
+    return found
+
+
+def targets(
+    outcomes: dict[str, Outcome], queries: list[Query], fairness: dict | None = None, pages: dict | None = None
+) -> list[Target]:
     ours, oxi = outcomes.get(OURS), outcomes.get(OXIGRAPH)
     found: list[Target] = []
     if ours and oxi:
@@ -297,6 +312,8 @@ def targets(outcomes: dict[str, Outcome], queries: list[Query], fairness: dict |
         )
     if fairness is not None:
         found.append(fairness_target(fairness))
+    if pages is not None:
+        found += page_targets(pages)
     return found
 
 
@@ -308,7 +325,13 @@ def target_table(found: list[Target]) -> list[str]:
     return lines
 
 
-def markdown(outcomes: dict[str, Outcome], queries: list[Query], context: dict, fairness: dict | None = None) -> str:
+def markdown(
+    outcomes: dict[str, Outcome],
+    queries: list[Query],
+    context: dict,
+    fairness: dict | None = None,
+    pages: dict | None = None,
+) -> str:
     parts = ["# vn-bioplan benchmark", "", ", ".join(f"{k}: {v}" for k, v in context.items()), ""]
     if outcomes:
         parts += [
@@ -323,7 +346,9 @@ def markdown(outcomes: dict[str, Outcome], queries: list[Query], context: dict, 
         ]
     if fairness is not None:
         parts += [*fairness_section(fairness), ""]
-    parts += ["## Targets (issues 3 and 13)", "", *target_table(targets(outcomes, queries, fairness))]
+    if pages is not None:
+        parts += [*pages_section(pages), ""]
+    parts += ["## Targets (issues 3, 13 and 16)", "", *target_table(targets(outcomes, queries, fairness, pages))]
     mismatches = size_mismatches(outcomes, queries)
     if mismatches:
         parts += ["", "## Answers that differ in size", "", *(f"- {m}" for m in mismatches)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -31,6 +31,9 @@ class Metrics:
     requests: Counter = field(default_factory=Counter)  # (method, route, status) -> answered
     seconds: defaultdict = field(default_factory=lambda: defaultdict(float))  # (method, route) -> total
     timed: Counter = field(default_factory=Counter)  # (method, route) -> answered
+    # More figures read at each rendering (the page cache's): parts of the service other than the
+    # engine register here, so that /metrics shows them without knowing them.
+    sources: list[Callable[[], Iterable[Sample]]] = field(default_factory=list)
 
     def record(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests[(method, route, str(status))] += 1
@@ -56,7 +59,8 @@ class Metrics:
         uptime = Sample(
             "bioplan_uptime_seconds", "gauge", "Seconds since the service started.", time.time() - self.started
         )
-        for sample in (uptime, *samples):
+        extra = [sample for source in self.sources for sample in source()]
+        for sample in (uptime, *samples, *extra):
             lines += [
                 f"# HELP {sample.name} {sample.help}",
                 f"# TYPE {sample.name} {sample.kind}",

@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     client_burst: int = Field(
         20, gt=0, description="Requests one client may send at once before BIOPLAN_CLIENT_RATE applies."
     )
+    session_hours: float = Field(
+        8.0,
+        gt=0,
+        le=24 * 30,
+        description="How long a browser session (signed in at /sign-in with a province token) lasts, in hours.",
+    )
 
     @field_validator("cors_origins", "service_allowlist", mode="before")
     @classmethod

@@ -5,16 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import httpx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from api_server import bioplan_serve
+from api_server import bioplan_serve, free_port
 from cli_runs import bioplan, graph_sizes
 from rdflib.compare import isomorphic
 
@@ -276,3 +279,87 @@ def test_serve_on_a_store_another_process_holds_says_so_in_one_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert str(store) in lines[0] and f"process {holder.pid}" in lines[0], lines[0]
+
+
+def test_quiet_load_says_in_one_line_what_it_loaded_or_that_it_had_nothing_to_do(tmp_path):
+    """`make serve`'s second step: one line, whether the store was loaded or already up to date."""
+    store = str(tmp_path / "store")
+    loaded = bioplan("load", "--quiet", "--if-stale", "--store", store)
+    (line,) = loaded.stderr.strip().splitlines()
+    assert re.fullmatch(
+        rf"loading the bundled data: \d+ files, \d+ triples, validated and written in [\d.]+ s into {re.escape(store)}",
+        line,
+    ), line
+    again = bioplan("load", "--quiet", "--if-stale", "--store", store)
+    assert again.stderr.strip().splitlines() == [f"loading the bundled data: already loaded ({store} is up to date)"]
+
+
+def _make_serve_lines(tmp_path, store, run: int) -> list[str]:
+    """What `make serve` prints until the home page line (a real make, on a free port), then stops it
+    and everything it started."""
+    port = free_port()
+    env = {**os.environ, "BIOPLAN_STORE": str(store)}
+    log = tmp_path / f"make-serve-{run}.log"
+    with log.open("wb") as out:
+        make = subprocess.Popen(
+            ["make", "--no-print-directory", "serve", f"PORT={port}"],
+            cwd=layout.PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # make, bioplan serve and its query process stop together
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while f"http://127.0.0.1:{port}/ " not in log.read_text(errors="replace"):
+            assert make.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200
+    finally:
+        os.killpg(make.pid, signal.SIGTERM)
+        make.wait(timeout=60)
+        _wait_for_the_group_to_end(make.pid)  # the store is free for the next run
+    return log.read_text(errors="replace").splitlines()
+
+
+def _wait_for_the_group_to_end(group: int, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.killpg(group, signal.SIGKILL)
+
+
+@pytest.mark.skipif(
+    subprocess.run(["make", "-q", ".venv/.installed"], cwd=layout.PROJECT_ROOT).returncode != 0,
+    reason="the packages are not installed: `make serve` would install them first",
+)
+def test_make_serve_shows_one_line_per_step_and_names_the_home_page_last(tmp_path):
+    store = tmp_path / "store"
+    first, second = _make_serve_lines(tmp_path, store, 1), _make_serve_lines(tmp_path, store, 2)
+    assert re.fullmatch(r"2/3 loading the bundled data: \d+ files, \d+ triples, validated and written in .*", first[1])
+    assert second[1] == f"2/3 loading the bundled data: already loaded ({store} is up to date)"
+    for lines in (first, second):
+        assert lines[0].startswith("1/3 installing: already installed"), lines
+        assert lines[2] == f"3/3 starting the query process over {store}…", lines
+        home = next(i for i, line in enumerate(lines) if "the home page is http://127.0.0.1:" in line)
+        assert lines[home].startswith(f"serving {store}: the home page is http://127.0.0.1:"), lines
+        # Between: only the query process's line and uvicorn's "running on"; no start-up chatter.
+        assert len(lines[3:home]) <= 2, lines
+        assert not any("startup" in line or "Started server process" in line for line in lines[:home]), lines
+        assert "Traceback" not in "\n".join(lines)
+
+
+def test_serve_names_the_home_page_last_without_start_up_chatter(tmp_path):
+    log = _served_requests_log(tmp_path, "--no-access-log")
+    lines = [line for line in log.splitlines() if line.strip()]
+    home = next(i for i, line in enumerate(lines) if "the home page is http://127.0.0.1:" in line)
+    assert re.fullmatch(
+        r"serving \S+: the home page is http://127\.0\.0\.1:\d+/ \(SPARQL endpoint: /sparql, API: /docs\)", lines[home]
+    )
+    assert lines[0].startswith("starting the query process over ")
+    assert not any(chatter in log for chatter in ("Waiting for application startup", "Application startup complete"))

@@ -134,6 +134,9 @@ def load_command(
             "either official or a demo.",
         ),
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="One line: what was loaded, and how long it took (`make serve`).")
+    ] = False,
 ) -> None:
     """Validate, then write into the on-disk store: one named graph per province, national, ontology."""
     files = _files(paths)
@@ -144,13 +147,15 @@ def load_command(
     # A remote store keeps no stamp: --if-stale always loads it.
     stamp = None if is_remote(location) else Path(location) / LOAD_STAMP
     digest = _digest(files)
+    if quiet:  # the line is ended once the load is done: `make serve` shows one line per step
+        err.print(f"loading {'the bundled data' if paths is None else 'the data'}: ", end="")
     if if_stale and stamp is not None and stamp.is_file() and stamp.read_text().strip() == digest:
-        err.print(f"{location} is up to date")
+        err.print(f"already loaded ({location} is up to date)" if quiet else f"{location} is up to date")
         return
     target = open_store(location)
     started = time.perf_counter()
     try:
-        with Progress(console=err, transient=True) as progress:
+        with Progress(console=err, transient=True, disable=quiet) as progress:
             task = progress.add_task("reading", total=len(files))
             result = load(target, files, progress=lambda _f: progress.advance(task), bulk=bulk)
         if not demo and layout.EXAMPLES_GRAPH in target.named_graphs():
@@ -168,6 +173,11 @@ def load_command(
         target.close()
     if stamp is not None:
         stamp.write_text(digest + "\n")
+    if quiet:
+        triples = sum(result.triples_per_graph.values())
+        seconds = time.perf_counter() - started
+        err.print(f"{len(files)} files, {triples} triples, validated and written in {seconds:.1f} s into {location}")
+        return
     for graph, count in sorted(result.triples_per_graph.items()):
         err.print(f"{count:>8} triples  {graph}", highlight=False)
     err.print(f"loaded {len(files)} files in {time.perf_counter() - started:.1f} s into {location}")
