@@ -9,12 +9,13 @@ tested beside the happy path: brute force, open redirects, CSRF, another provinc
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from html import unescape
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -226,6 +227,18 @@ def test_the_form_needs_a_session(http):
         "/reports/new?plan=" + quote(PLAN, safe=""), safe=""
     )
     assert http.post("/reports/new", data={"plan": PLAN}).status_code == 303
+
+
+def test_a_plans_dashboard_links_to_its_report_form(http):
+    """Where an official sees the plan's progress, the way to file the report."""
+    page = http.get(f"/dashboard/{PLAN_KEY}")
+    links = re.findall(r'<a class="file-report" href="([^"]+)"', page.text)
+    assert len(links) == 1
+    form = http.get(html.unescape(links[0]))
+    assert form.status_code == 303 and form.headers["location"].startswith("/sign-in?next=")
+    assert unquote(form.headers["location"].removeprefix("/sign-in?next=")) == "/reports/new?plan=" + quote(
+        PLAN, safe="/"
+    )
 
 
 # ---------------------------------------------------------------- the form
