@@ -33,10 +33,12 @@ from rdflib.namespace import RDF, Namespace
 from bioplan import layout
 from bioplan.settings import Settings
 from bioplan.store.embedded import OxigraphStore
+from bioplan.writes.auth import TokenFile
 
 SUITE = layout.PROJECT_ROOT.parent / "shared" / "testsuites" / "sparql11-w3c" / "sparql11"
 MANIFEST = SUITE / "graph-store-protocol" / "manifest-indirect.ttl"
 ADMIN_TOKEN = "w3c-graph-store-admin-token"
+PROVINCE_TOKEN_NAME = "ls-graph-store"
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -48,7 +50,6 @@ STATUS_NAMESPACE = "http://www.w3.org/2011/http-statusCodes#"
 # so that the day it passes this list has to shrink.
 NOT_YET = {
     "put_get_default": "the default graph cannot be written yet (issue 17: a writable default graph)",
-    "post_get_new_graph": "POST without a graph does not create one with a Location yet (issue 17)",
     "post_get_post_get_indirect": "a multipart/form-data POST of several RDF documents is not read yet",
 }
 
@@ -137,7 +138,9 @@ TESTS = graph_store_tests()
 @pytest.fixture
 def server(tmp_path) -> Iterator[str]:
     store = OxigraphStore(tmp_path / "store")
-    settings = Settings(store=str(store.path), admin_token=ADMIN_TOKEN, query_workers=1)
+    tokens = tmp_path / "tokens.json"
+    TokenFile(tokens).add("lang-son", PROVINCE_TOKEN_NAME)
+    settings = Settings(store=str(store.path), admin_token=ADMIN_TOKEN, tokens_file=str(tokens), query_workers=1)
     try:
         with running_server(settings, store) as url:
             yield url
@@ -197,3 +200,23 @@ def test_every_entry_of_the_manifest_is_run() -> None:
     assert len(TESTS) == 9
     assert set(NOT_YET) <= {t.name for t in TESTS}
     assert all(t.requests for t in TESTS)
+
+
+def test_a_graph_the_server_names_is_the_admins_and_only_theirs(server: str, tmp_path: Path) -> None:
+    """POST without a graph: the admin gets a new graph under the base; a province token may write
+    only its own province's graph (403), and nobody without a token (401); nothing is created then."""
+    body = b"<https://example.org/a> <https://example.org/b> 'c' ."
+    turtle = {"content-type": "text/turtle"}
+    province = TokenFile(tmp_path / "tokens.json")
+    with httpx.Client(base_url=server, timeout=60) as client:
+        assert client.post("/graphs", content=body, headers=turtle).status_code == 401
+        _, token = province.add("lang-son", "ls-second")
+        refused = client.post("/graphs", content=body, headers={**turtle, "authorization": f"Bearer {token}"})
+        assert refused.status_code == 403, refused.text
+        assert client.get("/sparql", params={"query": "ASK { GRAPH ?g { ?s ?p ?o } }"}).json()["boolean"] is False
+        created = client.post("/graphs", content=body, headers={**turtle, "authorization": f"Bearer {ADMIN_TOKEN}"})
+        assert created.status_code == 201
+        graph = created.headers["location"]
+        assert graph.startswith(Settings().base_iri + "graph/posted/")
+        answer = client.get("/graphs", params={"graph": graph}, headers={"accept": "application/n-triples"})
+        assert answer.status_code == 200 and "<https://example.org/a>" in answer.text

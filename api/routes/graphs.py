@@ -1,7 +1,9 @@
 """/graphs: the SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification).
 
 ``?graph=<IRI>`` names a graph, ``?default`` the default graph: the union of all graphs, as for
-queries, so it can be read but not written. GET and HEAD are anonymous and negotiate any RDF
+queries, so it can be read but not written. A POST that names no graph creates one (Graph Store
+Protocol §5.5): the server mints its IRI under the base (``<base>graph/posted/<uuid>``) and answers
+201 with the IRI in ``Location``, which is then the ``?graph=`` of the new graph. GET and HEAD are anonymous and negotiate any RDF
 format of bioplan.formats (``format=`` wins over Accept); PUT replaces a graph, POST merges into
 it, DELETE removes it, each with a bearer token and through the SHACL-gated WriteService.
 Every answer about a graph carries its ETag; If-Match and If-None-Match make writes conditional
@@ -11,6 +13,7 @@ Every answer about a graph carries its ETag; If-Match and If-None-Match make wri
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -113,7 +116,8 @@ async def write_graph(request: Request) -> Response:
     writes = services.writes
     # Refusals (Unauthenticated, Forbidden, PreconditionFailed, InvalidWrite, GraphNotFound): api/errors.py
     principal = writes.authorize(request.headers.get("authorization"))
-    graph = target_graph(request)
+    created_here = request.method == "POST" and not parse_params(request.url.query, "URL")
+    graph = f"{services.settings.base_iri}graph/posted/{uuid.uuid4()}" if created_here else target_graph(request)
     conditions = {"if_match": request.headers.get("if-match"), "if_none_match": request.headers.get("if-none-match")}
     if request.method == "DELETE":
         result = await run_in_threadpool(writes.delete_graph, principal, graph, **conditions)
@@ -126,6 +130,7 @@ async def write_graph(request: Request) -> Response:
     if etag is not None:
         headers["ETag"] = etag
     if graph is not None and graph in result.created:
-        headers["Location"] = graph_location(graph)
+        # A graph the server named: its Location is that name, for the client to use as ?graph=.
+        headers["Location"] = graph if created_here else graph_location(graph)
         return Response(status_code=201, headers=headers)
     return Response(status_code=204, headers=headers)
