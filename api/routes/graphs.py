@@ -19,6 +19,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from api.errors import ApiError
@@ -82,20 +84,49 @@ async def read_graph(request: Request) -> Response:
     return Response(body, media_type=fmt.content_type(), headers=headers)
 
 
+MAX_PARTS = 20  # documents in one multipart/form-data body
+
+
 async def read_body(request: Request, graph: str | None, base_iri: str) -> list[ox.Quad]:
-    """The request body as quads, parsed by its Content-Type, in NFC; 415 or 400 otherwise."""
-    media_type, *fields = request.headers.get("content-type", "").split(";")
+    """The request body as quads, parsed by its Content-Type, in NFC; 415 or 400 otherwise. A
+    multipart/form-data body (Graph Store Protocol §5.5: several RDF documents posted at once) is
+    read part by part, each by its own Content-Type, each with blank nodes of its own."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+        return await _read_document(request, await request.body(), content_type, graph, base_iri)
+    limit = request.app.state.services.settings.max_body_bytes
+    quads: list[ox.Quad] = []
+    try:
+        # Bounded before anything is kept: the body's size (BodySizeLimit), the parts, each part's size.
+        async with request.form(max_files=MAX_PARTS, max_fields=0, max_part_size=limit) as form:
+            for _, part in form.multi_items():
+                if not isinstance(part, UploadFile):
+                    raise ApiError(400, "bad-request", "each part of a multipart body must be an RDF document")
+                part_type = part.headers.get("content-type", "")
+                quads += await _read_document(request, await part.read(), part_type, graph, base_iri)
+    except HTTPException as error:  # python-multipart's refusals, as Starlette raises them
+        raise ApiError(400, "bad-request", f"cannot read the multipart body: {error.detail}") from error
+    return quads
+
+
+async def _read_document(
+    request: Request, body: bytes, content_type: str, graph: str | None, base_iri: str
+) -> list[ox.Quad]:
+    """One RDF document as quads, parsed by ``content_type``, in NFC; 415 or 400 otherwise."""
+    media_type, *fields = content_type.split(";")
     media_type = media_type.strip().lower()
     accepted = ", ".join(f.media_type for f in formats.FORMATS if f.kind in BODY_KINDS)
     fmt = formats.by_media_type(media_type, BODY_KINDS) if media_type else None
     if fmt is None:
         sent = f"sent as {media_type}" if media_type else "sent without a Content-Type"
-        raise ApiError(415, "unsupported-media-type", f"cannot read a graph {sent}; use one of {accepted}")
+        raise ApiError(
+            415, "unsupported-media-type", f"cannot read a graph {sent}; use one of {accepted} (or multipart/form-data)"
+        )
     for field in fields:
         key, _, value = field.partition("=")
         if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
             raise ApiError(415, "unsupported-media-type", f"the body must be UTF-8, not {value.strip()}")
-    text = nfc(decode_utf8(await request.body(), "request body"))
+    text = nfc(decode_utf8(body, "request body"))
     services = request.app.state.services
     syntax = {"jsonld": "json", "rdfxml": "xml"}.get(fmt.name, "turtle")
     # Off the event loop: a large body takes a while. Its nesting is measured before any parser
