@@ -33,6 +33,8 @@ VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+# Hydra: a paged RDF document says which page of which collection it is (bioplan.linked_data.hydra).
+HYDRA = "http://www.w3.org/ns/hydra/core#"
 
 RDF_TYPE = RDF + "type"
 

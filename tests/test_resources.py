@@ -74,6 +74,18 @@ def media_type(response: httpx.Response) -> str:
     return response.headers["content-type"].split(";")[0].strip()
 
 
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+
+
+def without_paging(graph: rdflib.Graph) -> rdflib.Graph:
+    """``graph`` without a document's Hydra statements: their URLs name the request's host and format."""
+    kept = rdflib.Graph()
+    for s, p, o in graph:
+        if not (str(p).startswith(HYDRA) or str(o).startswith(HYDRA)):
+            kept.add((s, p, o))
+    return kept
+
+
 def parse_rdf(response: httpx.Response) -> rdflib.Graph:
     """The triples of an RDF answer (quads flattened), read by rdflib."""
     kind = media_type(response)
@@ -333,7 +345,7 @@ def test_jsonld_parses_without_network_to_the_same_triples(http, request, path):
     from_jsonld = rdflib.Graph().parse(data=jsonld, format="json-ld")
     from_ntriples = rdflib.Graph().parse(data=ntriples, format="nt")
     assert len(from_jsonld) > 10
-    assert isomorphic(from_jsonld, from_ntriples)
+    assert isomorphic(without_paging(from_jsonld), without_paging(from_ntriples))
 
 
 # -- the resource page ------------------------------------------------------------------------
@@ -458,7 +470,7 @@ def test_a_remote_store_serves_the_same_documents(http, remote_api_url):
         for path in (TASK, AGENCY, SCHEME):
             for suffix in ("nt", "jsonld"):
                 here, there = http.get(f"/doc/{path}.{suffix}"), remote.get(f"/doc/{path}.{suffix}")
-                assert isomorphic(parse_rdf(here), parse_rdf(there)), (path, suffix)
+                assert isomorphic(without_paging(parse_rdf(here)), without_paging(parse_rdf(there))), (path, suffix)
         page = valid_html(remote.get(f"/doc/{PLAN}", params={"view": "statements", "page": 2}).text)
         assert "51–100 / 270" in page
 

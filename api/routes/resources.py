@@ -36,10 +36,11 @@ from bioplan.labels import pick
 from bioplan.layout import EXAMPLES_GRAPH
 from bioplan.linked_data.describe import describe, exists
 from bioplan.linked_data.description import Description, compact_iri
+from bioplan.linked_data.hydra import with_inverse_collection
 from bioplan.linked_data.jsonld import jsonld_context, jsonld_document
 from bioplan.linked_data.site_links import href, local_path
 from bioplan.monitoring.succession import current_leads
-from bioplan.namespaces import PREFIXES
+from bioplan.namespaces import HYDRA, PREFIXES
 from bioplan.store.interface import Store
 from bioplan.views.common import Labels, Link
 
@@ -57,7 +58,7 @@ FORMAT_LABELS |= {"rdfxml": "RDF/XML", "trig": "TriG", "nquads": "N-Quads"}
 ONTOLOGY_PATH = "bioplan"  # /def/bioplan: the ontology, served by its own route
 VOCABULARY_SPACE = "def/"
 # Instance IRIs stay whole in Turtle: `id:org\/binh-thuan\/x` is legal but unreadable.
-TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "id"}
+TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "id"} | {"hydra": HYDRA}
 
 
 def resource_iri(base: str, document_path: str) -> str:
@@ -142,7 +143,9 @@ async def context(request: Request) -> Response:
     summary="The document of a resource: HTML, Turtle, JSON-LD, N-Triples, RDF/XML, TriG, N-Quads",
     description=(
         "Chosen by the Accept header, or by a suffix (.html, .ttl, .jsonld, .nt, .rdf, .trig, .nq) "
-        "which overrides it. `page` pages the links pointing to the resource (50 a page). A province's "
+        "which overrides it. `page` pages the links pointing to the resource (50 a page); the Link "
+        "header (first, prev, next, last) and, in the RDF formats, Hydra statements name the other pages "
+        "in the format asked for, and always the number of links (hydra:totalItems). A province's "
         "document is also its page's data: plain JSON (.json, application/json) and CSV (.csv, text/csv)."
     ),
     response_class=Response,
@@ -161,12 +164,12 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_
     if suffix_format is not None and suffix_format not in offers.formats:
         raise _not_found(resource_iri(base, path))  # x.json of a resource without data: no such document
     fmt = suffix_format or negotiate(request.headers.get("accept"), offers)
-    headers = _headers(request, stem, fmt, described, offers=offers)
+    headers = _headers(request, stem, fmt, suffix_format, described, offers=offers)
     if fmt in TWIN_FORMATS and kind is not None:
         twin = await run_in_threadpool(twin_view, services, request, described.iri, kind, fmt)
         if twin is None:
             raise _not_found(described.iri)
-        twin.headers.update(_headers(request, stem, fmt, described, offers=offers, inverse_paging=False))
+        twin.headers.update(_headers(request, stem, fmt, suffix_format, described, offers=offers, inverse_paging=False))
         twin.headers["Vary"] = "Accept, Accept-Language"
         return twin
     if fmt is HTML:
@@ -176,16 +179,30 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=1_
             if special is not None:
                 # The page's own paging (an agency's items) replaces that of the inverse links.
                 own_links = special.headers.get("link")
-                special.headers.update(_headers(request, stem, fmt, described, offers=offers, inverse_paging=False))
+                special.headers.update(
+                    _headers(request, stem, fmt, suffix_format, described, offers=offers, inverse_paging=False)
+                )
                 if own_links:
                     special.headers["Link"] += ", " + own_links
                 return special
-        context = _page_context(request, described, stem)
+        context = _page_context(request, described, stem, suffix_format)
         context["lead_now"] = await run_in_threadpool(
             _lead_now, services.store, described.iri, reader_language(request)
         )
         return services.pages.render(request, "resource.html", context, headers=headers)
-    body = await run_in_threadpool(_serialise, services.store, described, fmt)
+    inverse = described.inverse
+    if inverse.page > inverse.pages:  # the HTML views keep theirs: a page may page other things (an agency's items)
+        raise ApiError(
+            400, "bad-request", f"page must be a whole number from 1 to {inverse.pages}", details={"page": page}
+        )
+    document_url = _absolute(request, _document_path(stem))
+    try:
+        paged = with_inverse_collection(
+            described, document_url, lambda number: _absolute(request, _page_url(request, stem, suffix_format, number))
+        )
+    except ValueError as error:  # a Host header that makes no IRI (the server usually drops one first)
+        raise ApiError(400, "bad-request", "the Host header names no host an IRI can have") from error
+    body = await run_in_threadpool(_serialise, services.store, paged, fmt)
     return Response(body, media_type=fmt.content_type(), headers=headers)
 
 
@@ -208,28 +225,41 @@ def _document_url(request: Request, stem: str, fmt: formats.Format) -> str:
     return f"/doc/{quote(stem, safe='/-._~')}.{fmt.extension}{_query_suffix(request)}"
 
 
-def _page_url(request: Request, stem: str, number: int) -> str:
-    """This document (format still negotiated) with page ``number`` of its inverse links."""
-    return f"/doc/{quote(stem, safe='/-._~')}?{urlencode({**request.query_params, 'page': number})}"
+def _document_path(stem: str) -> str:
+    return f"/doc/{quote(stem, safe='/-._~')}"
+
+
+def _page_url(request: Request, stem: str, suffix_format: formats.Format | None, number: int) -> str:
+    """This document with page ``number`` of its inverse links, in the format the request asked
+    for: by its suffix when it had one (/doc/x.ttl?page=2), else still negotiated (the same
+    Accept gets the same format); its other parameters (lang, view) kept."""
+    suffix = f".{suffix_format.extension}" if suffix_format is not None else ""
+    return f"{_document_path(stem)}{suffix}?{urlencode({**request.query_params, 'page': number})}"
+
+
+def _absolute(request: Request, path: str) -> str:
+    """``path`` on the host the request came to (not the canonical IRI base: the documents are here)."""
+    return str(request.base_url).rstrip("/") + path
 
 
 def _headers(
     request: Request,
     stem: str,
     fmt: formats.Format | None,
+    suffix_format: formats.Format | None,
     described: Description,
     *,
     offers: Offers = DOCUMENT_OFFERS,
     inverse_paging: bool = True,
 ) -> dict[str, str]:
     """The document's headers, naming each of ``offers`` (its formats); ``inverse_paging``: name
-    the pages of its inverse links (prev, next)."""
+    the pages of its inverse links (first, prev, next, last) in the format asked for."""
     links = [f'<{_document_url(request, stem, f)}>; rel="alternate"; type="{f.media_type}"' for f in offers.formats]
     inverse = described.inverse
-    if inverse_paging and inverse.has_previous:
-        links.append(f'<{_page_url(request, stem, inverse.page - 1)}>; rel="prev"')
-    if inverse_paging and inverse.has_next:
-        links.append(f'<{_page_url(request, stem, inverse.page + 1)}>; rel="next"')
+    if inverse_paging and inverse.is_paged:
+        pages = {"first": 1, "prev": inverse.page - 1, "next": inverse.page + 1, "last": inverse.pages}
+        pages = {rel: n for rel, n in pages.items() if rel not in ("prev", "next") or 1 <= n <= inverse.pages}
+        links += [f'<{_page_url(request, stem, suffix_format, n)}>; rel="{rel}"' for rel, n in pages.items()]
     headers = {"Vary": "Accept", "Link": ", ".join(links)}
     if fmt is not None:
         headers["Content-Location"] = _document_url(request, stem, fmt)
@@ -255,7 +285,7 @@ def _lead_now(store: Store, iri: str, lang: str) -> list[tuple[Link, list[Link]]
     return [(labels.link(agency), labels.links(now)) for agency, now in changed]
 
 
-def _page_context(request: Request, described: Description, stem: str) -> dict:
+def _page_context(request: Request, described: Description, stem: str, suffix_format: formats.Format | None) -> dict:
     base = request.app.state.services.settings.base_iri
     lang = reader_language(request)
     inverse = described.inverse
@@ -271,7 +301,7 @@ def _page_context(request: Request, described: Description, stem: str) -> dict:
         "formats": [
             (FORMAT_LABELS.get(f.name, f.name), f.media_type, _document_url(request, stem, f)) for f in DOCUMENT_FORMATS
         ],
-        "previous_url": _page_url(request, stem, inverse.page - 1) if inverse.has_previous else None,
-        "next_url": _page_url(request, stem, inverse.page + 1) if inverse.has_next else None,
+        "previous_url": _page_url(request, stem, suffix_format, inverse.page - 1) if inverse.has_previous else None,
+        "next_url": _page_url(request, stem, suffix_format, inverse.page + 1) if inverse.has_next else None,
         "last_position": inverse.first_position + len(inverse.links) - 1,
     }

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from bioplan.labels import local_name
 from bioplan.linked_data.description import VOCABULARY_PREFIXES, Description, compact_iri
-from bioplan.namespaces import OWL, PREFIXES, RDF, RDF_TYPE, RDFS, XSD
+from bioplan.namespaces import HYDRA, OWL, PREFIXES, RDF, RDF_TYPE, RDFS, XSD
 from bioplan.store.interface import Store
 
 # -- JSON-LD ----------------------------------------------------------------------------------
@@ -33,6 +33,17 @@ CORE_TERMS = {RDFS + "label": LANGUAGE, RDFS + "comment": LANGUAGE}
 CORE_TERMS |= {RDFS + name: ID for name in ("seeAlso", "isDefinedBy", "subClassOf", "subPropertyOf", "domain", "range")}
 NATIVE_JSON_TYPES = {XSD + "integer", XSD + "boolean"}
 SAMPLE_SIZE = 25  # values read per property whose declaration does not fix its coercion
+# Not a vocabulary of the data but of the documents: a paged document's Hydra statements
+# (bioplan.linked_data.hydra) are written "hydra:next", so the prefix is in every context.
+DOCUMENT_PREFIXES = {"hydra": HYDRA}
+
+
+def _compact(iri: str) -> str:
+    """`compact_iri`, and ``hydra:next`` for a Hydra term."""
+    for prefix, namespace in DOCUMENT_PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return compact_iri(iri)
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class JsonLdContext:
         wanted = set(self.terms) if used is None else set(used) & set(self.terms)
         context: dict = dict(KEYWORD_ALIASES)
         context |= {prefix: PREFIXES[prefix] for prefix in VOCABULARY_PREFIXES}
+        context |= DOCUMENT_PREFIXES
         for term in sorted((self.terms[iri] for iri in wanted), key=lambda t: t.name):
             context[term.name] = term.as_json()
         return context
@@ -106,7 +118,7 @@ def jsonld_context(store: Store) -> JsonLdContext:
     # Integers and booleans stay JSON numbers and booleans: no coercion (JSON-LD reads them back
     # as xsd:integer and xsd:boolean). Decimals keep theirs: a JSON number would read as xsd:double.
     coercions = {iri: None if c in NATIVE_JSON_TYPES else c for iri, c in coercions.items()}
-    reserved = set(KEYWORD_ALIASES) | set(VOCABULARY_PREFIXES)
+    reserved = set(KEYWORD_ALIASES) | set(VOCABULARY_PREFIXES) | set(DOCUMENT_PREFIXES)
     terms: dict[str, TermDefinition] = {}
     taken: set[str] = set()
     for iri in sorted({*kinds, *CORE_TERMS}, key=_namespace_rank):
@@ -158,14 +170,14 @@ def jsonld_document(description: Description, context: JsonLdContext) -> dict:
         if term is not None and not (term.coercion == LANGUAGE and not _is_language_string(value)):
             used.add(term.iri)
             return term.name, term.coercion
-        return compact_iri(predicate.value), None
+        return _compact(predicate.value), None
 
     def type_name(iri: str) -> str:
         term = context.terms.get(iri)
         if term is not None:
             used.add(iri)
             return term.name
-        return compact_iri(iri)
+        return _compact(iri)
 
     def node(subject, path: frozenset) -> dict:
         out: dict = {}
