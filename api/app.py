@@ -23,6 +23,7 @@ from api.routes import (
     browse,
     calendar,
     catalogue,
+    changes,
     coverage,
     dashboards,
     graphs,
@@ -49,6 +50,7 @@ from bioplan.search.index import SearchIndex
 from bioplan.settings import Settings
 from bioplan.store.factory import open_store
 from bioplan.store.interface import Store
+from bioplan.writes.changes import change_log_for
 from bioplan.writes.reports import ReportService
 from bioplan.writes.service import WriteService
 
@@ -83,7 +85,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     search_index = SearchIndex()
     parser = ParseSandbox(settings.parse_timeout_s)
     page_cache = PageCache(store)  # the last listener: told once the other copies are current
-    writes = WriteService(settings, store, [engine, search_index, page_cache], parser)
+    writes = WriteService(settings, store, [engine, search_index, page_cache], parser, change_log_for(settings, store))
     services = Services(
         settings,
         store,
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(coverage.router)
     app.include_router(search.router)
     app.include_router(catalogue.router)
+    app.include_router(changes.router)
     stored_queries.include(app)  # one route per stored query of this app
     app.include_router(health.router)
     app.include_router(api_docs.router)

@@ -35,6 +35,7 @@ from api.openapi.responses import ETAG, HTML, LOCATION, RDF_BODY_TYPES, RDF_TYPE
 from api.openapi.schemas import ref
 from bioplan.queries.answering import RESULT_OFFERS, offers_for
 from bioplan.queries.stored import StoredQuery, all_queries
+from bioplan.writes.changes import MAX_SEQUENCE
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,31 @@ def contracts(queries: dict[str, StoredQuery] | None = None) -> dict[tuple[str, 
         ("get", "/dump.nq"): Contract(ok("Every quad", content(["application/n-quads"]))),
         ("get", "/dump.nq.gz"): Contract(
             ok("Every quad, gzipped", {"application/gzip": {"schema": {"type": "string", "format": "binary"}}})
+        ),
+        ("get", "/changes"): Contract(
+            {
+                **ok(
+                    "The entries after since (at most 100): a full page is immutable, the last one no-cache",
+                    content(["application/json", "application/rdf-patch"], {"application/json": ref("Changes")}),
+                    {
+                        **ETAG,
+                        "Link": {"description": 'The following page: <...>; rel="next".', "schema": TEXT},
+                        "Cache-Control": {"description": "Immutable for a full page, else no-cache.", "schema": TEXT},
+                    },
+                ),
+                **NOT_MODIFIED,
+            },
+            errors=(400, 406),
+            parameters=(
+                query_parameter(
+                    "since",
+                    {"type": "integer", "minimum": 0, "maximum": MAX_SEQUENCE},
+                    "The entries after this sequence number (0: from the first). Past the last one the page is "
+                    "empty: a last_sequence below since says the client follows another log.",
+                ),
+                IF_NONE_MATCH,
+            ),
+            notes={400: "since is not a sequence number (a non-negative integer, at most 2^62)"},
         ),
         ("get", "/sitemap.xml"): Contract(ok("The sitemap", content(["application/xml"])), errors=(502,)),
         ("get", "/health"): Contract(

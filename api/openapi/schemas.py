@@ -256,6 +256,37 @@ HEALTH = obj(
     description="Ready: queries can be answered.",
 )
 
+TRIPLES = {
+    "type": "array",
+    "items": {"type": "array", "items": STRING, "minItems": 3, "maxItems": 3},
+    "description": "Triples, each three terms in N-Triples syntax; blank nodes labelled as in /dump.nq.",
+}
+CHANGES = obj(
+    {
+        "since": COUNT,
+        "last_sequence": COUNT,
+        "full": BOOLEAN,
+        "entries": {
+            "type": "array",
+            "items": obj(
+                {
+                    "sequence": {"type": "integer", "minimum": 1},
+                    "time": {"type": "string", "description": "When it was written, UTC, ISO 8601."},
+                    "token": STRING,
+                    "activity": IRI,
+                    "graphs": {
+                        "type": "object",
+                        "additionalProperties": obj({"removed": TRIPLES, "added": TRIPLES}),
+                        "description": "Per named graph (the provenance graph too), what the write changed.",
+                    },
+                }
+            ),
+        },
+        "next": STRING,
+    },
+    description="A page of the change log (bioplan/writes/changes.py, api/routes/changes.py).",
+)
+
 SCHEMAS: dict[str, dict] = {
     "Error": ERROR,
     "SparqlTerm": SPARQL_TERM,
@@ -276,4 +307,5 @@ SCHEMAS: dict[str, dict] = {
     "StoredQueryList": STORED_QUERY_LIST,
     "StoredQueryAnswer": STORED_QUERY_ANSWER,
     "Health": HEALTH,
+    "Changes": CHANGES,
 }

@@ -29,7 +29,7 @@ from bioplan.labels import pick
 from bioplan.linked_data import sitemap
 from bioplan.linked_data.ontology_doc import documentation, ontology_triples, version_iris
 from bioplan.linked_data.site_links import compact
-from bioplan.linked_data.void import dataset_stats, gzipped, nquads_chunks, void_triples
+from bioplan.linked_data.void import dataset_stats, gzipped, void_triples
 from bioplan.namespaces import ONTOLOGY_IRI, PREFIXES
 from bioplan.queries.listing import query_path
 
@@ -201,11 +201,16 @@ async def well_known_void() -> Response:
     responses={200: {"content": {"application/n-quads": {}}}},
 )
 async def dump(request: Request) -> Response:
-    store = request.app.state.services.store
+    services = request.app.state.services
+    # One snapshot, with the change sequence it reflects (GET /changes?since=<n> follows on).
+    sequence, chunks = await run_in_threadpool(services.writes.changes.dump, services.store)
     return StreamingResponse(
-        nquads_chunks(store),
+        chunks,
         media_type="application/n-quads",
-        headers={"Content-Disposition": 'attachment; filename="vn-bioplan.nq"'},
+        headers={
+            "Content-Disposition": 'attachment; filename="vn-bioplan.nq"',
+            "X-Bioplan-Change-Sequence": str(sequence),
+        },
     )
 
 
@@ -217,11 +222,15 @@ async def dump(request: Request) -> Response:
     responses={200: {"content": {"application/gzip": {}}}},
 )
 async def dump_gzipped(request: Request) -> Response:
-    store = request.app.state.services.store
+    services = request.app.state.services
+    sequence, chunks = await run_in_threadpool(services.writes.changes.dump, services.store)
     return StreamingResponse(
-        gzipped(nquads_chunks(store)),
+        gzipped(chunks),
         media_type="application/gzip",
-        headers={"Content-Disposition": 'attachment; filename="vn-bioplan.nq.gz"'},
+        headers={
+            "Content-Disposition": 'attachment; filename="vn-bioplan.nq.gz"',
+            "X-Bioplan-Change-Sequence": str(sequence),
+        },
     )
 
 

@@ -7,7 +7,6 @@ answers, given by the caller, since those must be fetched, not just named.
 
 from __future__ import annotations
 
-import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -255,17 +254,6 @@ def void_triples(stats: DatasetStats, *, base_iri: str, service_url: str) -> lis
     add(service, DCT + "conformsTo", node("https://www.w3.org/TR/sparql11-protocol/"))
     add(service, DCAT + "servesDataset", node(dataset))
     return out
-
-
-def nquads_chunks(store: Store, batch: int = 20_000) -> Iterator[bytes]:
-    """The whole store as N-Quads, one graph at a time, a batch of quads per chunk: a dump that
-    never holds more than one graph in memory. Graphs written meanwhile may be seen before or after."""
-    for graph in [None, *store.named_graphs()]:
-        quads = store.graph_quads(graph)
-        for start in range(0, len(quads), batch):
-            chunk = io.BytesIO()
-            ox.serialize(quads[start : start + batch], chunk, format=ox.RdfFormat.N_QUADS)
-            yield chunk.getvalue()
 
 
 def gzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:

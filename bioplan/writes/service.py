@@ -38,6 +38,7 @@ from bioplan.text import nfc
 from bioplan.validation.report import ValidationReport
 from bioplan.validation.shacl import validate_store
 from bioplan.writes.auth import Authenticator, Principal, Unauthenticated
+from bioplan.writes.changes import ChangeLog
 from bioplan.writes.errors import Forbidden, GraphNotFound, InvalidWrite, PreconditionFailed, UpdateRefused
 from bioplan.writes.etags import check_preconditions, etag_matches, graph_etag
 from bioplan.writes.graph_terms import Graph, Triples, graph_quads, graph_sizes, has_blank_node, normalised, quads
@@ -88,8 +89,12 @@ class WriteService:
         store: Store,
         listeners: Sequence[WriteListener] = (),
         parser: ParseSandbox | None = None,
+        changes: ChangeLog | None = None,
     ):
         self.store = store
+        # The change log (GET /changes), appended after each commit; it shares the write lock so
+        # that a dump can take the sequence number and the data with no write in between.
+        self.changes = changes
         # Where an update's syntax is checked first: a parser crash there costs only the request.
         self.parser = parser if parser is not None else ParseSandbox(settings.parse_timeout_s)
         # Copies of the data (the query process, the search index): each gets refresh(graphs)
@@ -98,7 +103,7 @@ class WriteService:
         self.allowlist = tuple(settings.service_allowlist)
         admin = settings.admin_token.get_secret_value() if settings.admin_token is not None else None
         self.authenticator = Authenticator(admin, settings.tokens_file)
-        self._lock = threading.Lock()
+        self._lock = changes.write_lock if changes is not None else threading.Lock()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -313,7 +318,9 @@ class WriteService:
         # DATA cannot name a blank node, and INSERT DATA would make a new one), an emptied one dropped.
         replaced: dict[str, list[ox.Quad]] = {}
         removed: list[ox.Quad] = []
-        added: list[ox.Quad] = list(activity_quads(principal.name, named))
+        record = activity_quads(principal.name, named)
+        added: list[ox.Quad] = list(record)
+        differences: dict[str, tuple[Triples, Triples]] = {}  # graph -> (removed, added), for the log
         for graph in named:
             old, new = before.get(graph, empty), lookup(graph)
             gone, came = old - new, new - old
@@ -322,7 +329,18 @@ class WriteService:
             else:
                 removed += quads(graph, gone)
                 added += quads(graph, came)
+                differences[graph] = (gone, came)
+        new_record = self.changes.unrecorded(self.store, record) if self.changes is not None else []
         self.store.change_graphs(replaced, removed, added)
+        if self.changes is not None:
+            # Right after the commit, under the write lock, before the listeners. A graph written
+            # whole got new blank nodes from the store: its difference is read back, as stored.
+            # Should the process die between the commit and this append, the write is in the store
+            # and never in the log: ChangeLog.check finds it at the next start and logs it.
+            for graph in replaced:
+                old, now = before.get(graph, empty), self._triples(graph)
+                differences[graph] = (old - now, now - old)
+            self.changes.append(principal.name, record, differences, new_record)
         # The copies (query process, search index) take each changed graph whole.
         writes = {graph: quads(graph, lookup(graph)) for graph in named}
         writes[PROVENANCE_GRAPH] = self.store.graph_quads(PROVENANCE_GRAPH)
