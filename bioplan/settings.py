@@ -68,6 +68,13 @@ class Settings(BaseSettings):
             "or native (Virtuoso, GraphDB, QLever: the default graph already is the union)."
         ),
     )
+    remote_dialect: str = Field(
+        "auto",
+        description=(
+            "What a remote store does its own way (bioplan.store.dialects): generic, virtuoso, "
+            "or auto (chosen by the Server header of the endpoint's first answer)."
+        ),
+    )
     remote_timeout_s: float = Field(
         120.0, gt=0, description="Time limit of one request to a remote store, in seconds (loads included)."
     )

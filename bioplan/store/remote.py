@@ -5,22 +5,25 @@ The store URL is the query endpoint. The update and graph store endpoints are de
 by one convention: a URL whose last path segment is ``query`` has ``update`` and ``store``
 beside it (the Oxigraph server: ``http://host:7878/query``, ``/update``, ``/store``). Any other
 URL is taken to accept updates itself (Virtuoso's and QLever's single ``/sparql``) and to have
-no graph store, so whole graphs are read with queries. ``BIOPLAN_UPDATE_URL`` and
+no graph store but its dialect's (Virtuoso: ``/sparql-graph-crud``), so whole graphs are read
+with queries. ``BIOPLAN_UPDATE_URL`` and
 ``BIOPLAN_GRAPH_STORE_URL`` override the convention (Fuseki: ``/ds/query``, ``/ds/update``,
 ``/ds/data``; GraphDB: ``/repositories/r``, ``/repositories/r/statements``,
 ``/repositories/r/rdf-graphs/service``).
 
 Answers are parsed with pyoxigraph's own parsers, so callers get the same result objects as
-from the embedded store: ``QuerySolutions``, ``QueryBoolean``, or an iterator of ``Triple``.
+from the embedded store: ``QuerySolutions``, ``QueryBoolean``, or an iterator of ``Triple``. A
+query is sent with the Accept of its form (results formats for SELECT and ASK, RDF formats for
+CONSTRUCT and DESCRIBE): an endpoint may answer a CONSTRUCT in the first format it is offered.
+What an endpoint does its own way (Virtuoso: writes through its graph store, blank node labels
+in results, listing graphs) is its dialect: bioplan.store.dialects, declared or detected.
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -29,67 +32,27 @@ import httpx
 import pyoxigraph as ox
 
 from bioplan.settings import Settings
-from bioplan.sparql.text import change_graphs_update, replace_graphs_update, sparql_term
+from bioplan.sparql.text import change_graphs_update, query_form, sparql_term
+from bioplan.store.dialects import (
+    OXIGRAPH_UNION,
+    Dialect,
+    UnionConvention,
+    declared_dialect,
+    derived_urls,
+    dialect_of_server,
+    syntax_error,
+)
 from bioplan.store.interface import RdfDocument, ScratchCopy, StoreKind
 
 RESULTS_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 TRIPLES_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 
-_GRAPH_NAMES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
 FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 _ERROR_TEXT_LIMIT = 2000
 
 
 class RemoteStoreError(Exception):
     """The remote store could not be reached, or failed to do what it was asked (502)."""
-
-
-@dataclass(frozen=True)
-class UnionConvention:
-    """How an endpoint is asked to take the union of all graphs as the default graph.
-
-    ``parameter:<name>``: a query parameter (the Oxigraph server's ``union-default-graph``);
-    ``graph:<iri>``: a default-graph-uri naming the union (Fuseki's ``urn:x-arq:UnionGraph``);
-    ``native``: the endpoint's default graph already is the union (Virtuoso, GraphDB, QLever),
-    which also means it cannot be asked for the default graph alone.
-    """
-
-    kind: str
-    value: str = ""
-
-    @classmethod
-    def parse(cls, text: str) -> UnionConvention:
-        kind, _, value = text.strip().partition(":")
-        if kind == "native" and not value:
-            return cls("native")
-        if kind in ("parameter", "graph") and value:
-            return cls(kind, value)
-        raise ValueError(
-            f"unknown union default graph convention {text!r}: use parameter:<name>, graph:<iri> or native"
-        )
-
-    def params(self) -> list[tuple[str, str]]:
-        if self.kind == "parameter":
-            return [(self.value, "")]
-        if self.kind == "graph":
-            return [("default-graph-uri", self.value)]
-        return []
-
-
-OXIGRAPH_UNION = UnionConvention("parameter", "union-default-graph")
-
-
-def derived_urls(query_url: str) -> tuple[str, str | None]:
-    """(update URL, graph store URL or None) by the convention in the module docstring."""
-    parts = urlsplit(query_url)
-    head, _, last = parts.path.rstrip("/").rpartition("/")
-    if last != "query":
-        return query_url, None
-
-    def sibling(name: str) -> str:
-        return urlunsplit(parts._replace(path=f"{head}/{name}", query="", fragment=""))
-
-    return sibling("update"), sibling("store")
 
 
 def form(pairs: list[tuple[str, str]]) -> bytes:
@@ -122,23 +85,6 @@ def _graph_iris(graphs) -> list[str]:
             raise ValueError(f"a remote dataset can only name graphs by IRI, not {graph!r}")
         iris.append(graph.value)
     return iris
-
-
-_POSITION = re.compile(r"error at (\d+):(\d+)")
-_JENA_POSITION = re.compile(r"line (\d+), column (\d+)")
-
-
-def _syntax_error(message: str, prefix_length: int) -> SyntaxError:
-    """The endpoint's parse error, in pyoxigraph's "error at LINE:COLUMN: ..." shape, with the
-    column corrected for the BASE we put before line 1."""
-    match = _POSITION.search(message) or _JENA_POSITION.search(message)
-    if match:
-        line, column = int(match.group(1)), int(match.group(2))
-        if line == 1:
-            column = max(1, column - prefix_length)
-        detail = message[match.end() :].lstrip(" :.") if match.re is _POSITION else message
-        message = f"error at {line}:{column}: {detail}"
-    return SyntaxError(message)
 
 
 def _media_type(response: httpx.Response) -> str:
@@ -176,11 +122,13 @@ class RemoteStore:
         graph_store_url: str | None = None,
         union: UnionConvention = OXIGRAPH_UNION,
         timeout_s: float = 120.0,
+        dialect: Dialect | None = None,
     ):
         self.query_url = query_url
         self.update_url = update_url or query_url  # the protocol allows one URL for both
-        self.graph_store_url = graph_store_url  # None: whole graphs are read with queries
+        self._graph_store_url = graph_store_url  # None: the dialect's, if it has one
         self.union = union
+        self._dialect = dialect  # None: chosen by the endpoint's first answer
         self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 10.0)))
 
     @classmethod
@@ -194,18 +142,41 @@ class RemoteStore:
             graph_store_url=settings.graph_store_url or derived_graph_store,
             union=UnionConvention.parse(settings.remote_union_default_graph),
             timeout_s=settings.remote_timeout_s,
+            dialect=declared_dialect(settings.remote_dialect),
         )
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
 
+    @property
+    def graph_store_url(self) -> str | None:
+        """Declared or by convention, else the dialect's (None: graphs are read with queries)."""
+        if self._graph_store_url is None and self.dialect.graph_store_path:
+            parts = urlsplit(self.query_url)
+            head = parts.path.rstrip("/").rpartition("/")[0]
+            path = f"{head}/{self.dialect.graph_store_path}"
+            self._graph_store_url = urlunsplit(parts._replace(path=path, query="", fragment=""))
+        return self._graph_store_url
+
+    @property
+    def dialect(self) -> Dialect:
+        """The endpoint's dialect: declared, else by the Server header of its first answer (asked
+        for with an empty ASK before the first request, which may be an update it reads)."""
+        if self._dialect is None:
+            self._send("GET", self.query_url, params={"query": "ASK {}"}, headers={"Accept": RESULTS_ACCEPT})
+        assert self._dialect is not None  # set by _send from any answer
+        return self._dialect
+
     # -- HTTP -----------------------------------------------------------------------------
 
     def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
         try:
-            return self._client.request(method, url, **kwargs)
+            response = self._client.request(method, url, **kwargs)
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"the store at {url} did not answer: {error_text(error)}") from error
+        if self._dialect is None:
+            self._dialect = dialect_of_server(response.headers.get("server", ""))
+        return response
 
     def _failed(self, response: httpx.Response) -> RemoteStoreError:
         text = response.text[:_ERROR_TEXT_LIMIT].strip()
@@ -228,10 +199,15 @@ class RemoteStore:
             params += [("named-graph-uri", iri) for iri in _graph_iris(named_graphs or [])]
         elif union_default_graph:
             params += self.union.params()
+        elif self.dialect.default_graph_alone:
+            # Spelt out: an empty default graph, and every named graph (listed with the union).
+            names = self.query(self.dialect.graph_names_query, union_default_graph=True)
+            params += [*self.dialect.default_graph_alone, *(("named-graph-uri", s["g"].value) for s in names)]
         # The protocol has no base IRI parameter; a BASE on line 1 is the query's own default base.
         prefix = f"BASE <{base_iri}> " if base_iri else ""
         body = form([("query", prefix + sparql), *params])
-        response = self._send("POST", self.query_url, content=body, headers={**FORM_HEADERS, "Accept": RESULTS_ACCEPT})
+        accept = TRIPLES_ACCEPT if query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else RESULTS_ACCEPT
+        response = self._send("POST", self.query_url, content=body, headers={**FORM_HEADERS, "Accept": accept})
         return response, len(prefix)
 
     def query(self, sparql: str, *, union_default_graph: bool = True, bindings: dict | None = None, **options) -> Any:
@@ -241,17 +217,23 @@ class RemoteStore:
             sparql += values_clause(bindings)
         response, prefix_length = self._request_query(sparql, union_default_graph, dict(options))
         if response.status_code == 400:
-            raise _syntax_error(response.text[:_ERROR_TEXT_LIMIT].strip(), prefix_length)
+            raise syntax_error(response.text[:_ERROR_TEXT_LIMIT].strip(), prefix_length)
         if response.is_error:
             raise self._failed(response)
+        if (cut := self.dialect.truncation_header) and cut in response.headers:
+            raise RemoteStoreError(
+                f"the store at {self.query_url} cut its answer at {response.headers[cut]} rows: raise its row limit"
+            )
         media_type = _media_type(response)
         try:
             results_format = ox.QueryResultsFormat.from_media_type(media_type)
             if results_format is not None:
-                return ox.parse_query_results(response.content, format=results_format)
+                body = self.dialect.readable(response.content, media_type)
+                return ox.parse_query_results(body, format=results_format)
             rdf_format = ox.RdfFormat.from_media_type(media_type)
             if rdf_format is not None:
-                return RemoteTriples(ox.parse(response.content, format=rdf_format))
+                body = self.dialect.readable(response.content, media_type)
+                return RemoteTriples(ox.parse(body, format=rdf_format))
         except SyntaxError as error:  # the endpoint's answer, not the query, is malformed
             raise RemoteStoreError(f"the store at {self.query_url} sent an unreadable answer: {error}") from error
         raise RemoteStoreError(
@@ -270,20 +252,50 @@ class RemoteStore:
             headers={"Content-Type": "application/sparql-update; charset=utf-8"},
         )
         if response.status_code == 400:
-            raise _syntax_error(response.text[:_ERROR_TEXT_LIMIT].strip(), len(prefix))
+            raise syntax_error(response.text[:_ERROR_TEXT_LIMIT].strip(), len(prefix))
         if response.is_error:
             raise self._failed(response)
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Quad]], *, atomic: bool = True) -> None:
         """Atomically replace the content of each named graph; other graphs stay untouched
-        (one update, whatever ``atomic`` says: a remote store has one way in)."""
-        self.update(replace_graphs_update(graphs))
+        (one update, whatever ``atomic`` says: a remote store has one way in; not atomic across
+        graphs on an endpoint written through its graph store, see bioplan.store.dialects)."""
+        self.change_graphs(graphs, (), ())
 
     def change_graphs(
         self, replaced: Mapping[str, Iterable[ox.Quad]], removed: Iterable[ox.Quad], added: Iterable[ox.Quad]
     ) -> None:
-        """In one update, so in one transaction of the remote store."""
-        self.update(change_graphs_update(replaced, removed, added))
+        """In one update, so in one transaction of the remote store; through the graph store
+        when the dialect says so, one request per graph."""
+        if not self.dialect.writes_through_graph_store:
+            self.update(change_graphs_update(replaced, removed, added))
+            return
+        for graph, quads in replaced.items():
+            self._put_graph("PUT", graph, quads)
+        if removed := list(removed):  # no blank nodes, so DELETE DATA (with an empty INSERT DATA)
+            self.update(change_graphs_update({}, removed, ()))
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for quad in added:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise ValueError(f"a quad in the default graph cannot be written: {quad}")
+            by_graph.setdefault(quad.graph_name.value, []).append(quad)
+        for graph, quads in by_graph.items():
+            self._put_graph("POST", graph, quads)
+
+    def _put_graph(self, method: str, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """PUT (replace) or POST (add to) one graph of the graph store, as N-Triples."""
+        body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+        response = self._send(
+            method,
+            str(self.graph_store_url),
+            params={"graph": graph},
+            content=body or b"",
+            headers={"Content-Type": "application/n-triples"},
+        )
+        if response.status_code == 400:
+            raise SyntaxError(response.text[:_ERROR_TEXT_LIMIT].strip())
+        if response.is_error:
+            raise self._failed(response)
 
     def bulk_replace(self, graphs: Iterable[str], documents: Iterable[RdfDocument]) -> None:
         """The documents parsed here and sent as one update that replaces ``graphs`` (so atomic,
@@ -305,14 +317,14 @@ class RemoteStore:
                     replaced[graph.value].append(quad)
                 else:
                     added.append(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
-        self.update(change_graphs_update(replaced, (), added))
+        self.change_graphs(replaced, (), added)
 
     # -- whole graphs ---------------------------------------------------------------------
 
     def graph_quads(self, graph: str | None) -> list[ox.Quad]:
         """The quads of one named graph (None: the default graph); [] for a graph that does not exist."""
         name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        if self.graph_store_url is None:
+        if self.graph_store_url is None or not self.dialect.reads_through_graph_store:
             pattern = f"GRAPH {name} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
             solutions = self.query(f"SELECT ?s ?p ?o WHERE {{ {pattern} }}", union_default_graph=False)
             return [ox.Quad(s["s"], s["p"], s["o"], name) for s in solutions]
@@ -326,10 +338,11 @@ class RemoteStore:
         rdf_format = ox.RdfFormat.from_media_type(media_type)
         if rdf_format is None:
             raise RemoteStoreError(f"the graph store at {self.graph_store_url} answered with unexpected {media_type}")
-        return [ox.Quad(q.subject, q.predicate, q.object, name) for q in ox.parse(response.content, format=rdf_format)]
+        body = self.dialect.readable(response.content, media_type)
+        return [ox.Quad(q.subject, q.predicate, q.object, name) for q in ox.parse(body, format=rdf_format)]
 
     def named_graphs(self) -> list[str]:
-        return [s["g"].value for s in self.query(_GRAPH_NAMES, union_default_graph=False)]
+        return [s["g"].value for s in self.query(self.dialect.graph_names_query, union_default_graph=False)]
 
     # -- copies ---------------------------------------------------------------------------
 

@@ -28,15 +28,12 @@ def view_kind(store: Store, iri: str, types: Iterable[str] = ()) -> str | None:
     caller has them already; without them they are read from the store."""
     classes = set(types) or {bound(r, "t") for r in rows(store, f"SELECT DISTINCT ?t WHERE {{ {iri_ref(iri)} a ?t }}")}
     if classes:
-        values = " ".join(iri_ref(c) for c in classes)
-        ancestors = " ".join(iri_ref(a) for a, _ in ANCESTORS)
+        # Each class a fixed start of the path: Virtuoso 7 refuses a transitive path whose start is
+        # a variable bound by VALUES ("transitive start not given"); every engine answers this form.
+        starts = " UNION ".join(f"{{ {iri_ref(c)} rdfs:subClassOf* ?a }}" for c in sorted(classes))
+        ancestors = ", ".join(iri_ref(a) for a, _ in ANCESTORS)
         found = {
-            bound(r, "a")
-            for r in rows(
-                store,
-                f"SELECT DISTINCT ?a WHERE {{ VALUES ?t {{ {values} }} VALUES ?a {{ {ancestors} }} "
-                "?t rdfs:subClassOf* ?a }",
-            )
+            bound(r, "a") for r in rows(store, f"SELECT DISTINCT ?a WHERE {{ {starts} FILTER(?a IN ({ancestors})) }}")
         }
         for ancestor, kind in ANCESTORS:
             if ancestor in found:
