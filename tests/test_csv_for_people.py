@@ -10,6 +10,7 @@ import io
 import pytest
 
 from bioplan.formats.csv_export import BOM, csv_text
+from bioplan.labels import section_path
 from bioplan.views.common import Link
 from bioplan.views.tables import LINK, LINKS, NUMBER, TEXT, Column, IndexTable
 
@@ -163,3 +164,16 @@ def test_sparql_protocol_csv_and_tsv_stay_w3c(http, accept):
     assert not response.content.startswith(b"\xef\xbb\xbf")
     first_line = response.content.decode("utf-8").splitlines()[0]
     assert first_line == ("s,label" if accept == "text/csv" else "?s\t?label")
+
+
+def test_a_place_in_a_plan_reads_in_the_readers_words(http):
+    """The dashboard's Place column: "I.2, gạch đầu dòng 1" in Vietnamese, as the data writes it
+    ("I.2, bullet 1") in English and in JSON."""
+    path = "/dashboard/lang-son/ubnd/kh/2025/de-an-1639"
+    places = [row["section_path"] for row in http.get(path + ".json").json()["rows"] if row["section_path"]]
+    assert any("bullet" in place for place in places)  # the data's words, in JSON
+    for lang, heading in (("vi", "Vị trí"), ("en", "Place")):
+        text = http.get(path + ".csv", params={"lang": lang}).text.lstrip(BOM)
+        shown = [row[heading] for row in csv.DictReader(io.StringIO(text)) if row[heading]]
+        assert shown == [section_path(place, lang) for place in places]
+        assert ("bullet" in text) == (lang == "en")

@@ -18,6 +18,7 @@ from bioplan.views.tables import (
     RECEIVED_COLUMN,
     REPORT_COLUMN,
     REPORTED_BY_COLUMN,
+    SECTION,
     TEXT,
     Column,
     IndexTable,
@@ -91,7 +92,7 @@ class Dashboard:
             (
                 Column("section", "Mục", "Section", LINK),
                 Column("item", "Nội dung", "Item", LINK),
-                Column("section_path", "Vị trí", "Place", TEXT),
+                Column("section_path", "Vị trí", "Place", SECTION),
                 Column("status", "Trạng thái", "Status", LINK),
                 Column("weight", "Tỷ lệ hoàn thành", "Weight", NUMBER),
                 Column("status_year", "Năm báo cáo", "Reporting year", NUMBER),

@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bioplan.formats.csv_export import csv_text
+from bioplan.labels import section_path
 from bioplan.views.common import Link
 
 LINK, LINKS, NUMBER, TEXT = "link", "links", "number", "text"
 # A day (ISO 8601 in JSON and CSV) or a window of days ("2025-03-01 – 2025-06-30"): text that a
 # page writes as its reader writes days (01/03/2025 – 30/06/2025).
 DATE = "date"
+# A place in a plan as the data writes it ("I.2, bullet 1"): in the reader's words in a CSV for
+# people ("I.2, gạch đầu dòng 1"), as it is in JSON.
+SECTION = "section"
 # Several values in one CSV cell (a table with several columns of links): one per line.
 CSV_LIST_SEPARATOR = "\n"
 
@@ -153,9 +157,9 @@ class IndexTable:
         header = [heading for column in self.columns for heading in column.csv_headings(lang)]
         listed = [column for column in self.columns if column.kind == LINKS]
         split = listed[0] if len(listed) == 1 else None
-        return csv_text(header, (line for row in self.rows for line in self._csv_lines(row, split)))
+        return csv_text(header, (line for row in self.rows for line in self._csv_lines(row, split, lang)))
 
-    def _csv_lines(self, row: dict[str, Cell], split: Column | None) -> list[list[object]]:
+    def _csv_lines(self, row: dict[str, Cell], split: Column | None, lang: str) -> list[list[object]]:
         """The CSV rows of ``row``: one, or one per link of the ``split`` column (the extra rows
         with the numbers left empty)."""
         cells: list[list[object]] = []  # the CSV cells of each column
@@ -171,6 +175,8 @@ class IndexTable:
                 else:
                     labels = CSV_LIST_SEPARATOR.join(link.label for link in links)
                     cells.append([labels, CSV_LIST_SEPARATOR.join(link.iri for link in links)])
+            elif column.kind == SECTION:
+                cells.append([section_path(cell, lang) if isinstance(cell, str) else cell])
             else:
                 cells.append([cell])
         lines = [[value for column_cells in cells for value in column_cells]]
